@@ -1,0 +1,102 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from membrane.accounts.models import PersonalAccessToken, PoliticalOpinionConsent, User
+from membrane.accounts.services import membership_verify
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["last_name", "first_name"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "section",
+        "membership_claimed",
+        "membership_verified_at",
+        "is_staff",
+        "date_joined",
+    ]
+    list_filter = ["is_staff", "is_active", "membership_claimed", "profile_visibility"]
+    list_select_related = ["section"]
+    search_fields = ["email", "first_name", "last_name", "display_name", "membership_number"]
+    raw_id_fields = ["section", "membership_verified_by"]
+    actions = ["verify_membership"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "first_name",
+                    "last_name",
+                    "display_name",
+                    "bio",
+                    "commune",
+                    "photo",
+                    "profile_visibility",
+                    "language",
+                ]
+            },
+        ),
+        (
+            _("Membership"),
+            {
+                "fields": [
+                    "section",
+                    "membership_claimed",
+                    "membership_number",
+                    "membership_verified_at",
+                    "membership_verified_by",
+                ]
+            },
+        ),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    "last_login",
+                    "date_joined",
+                    "charter_version_accepted",
+                    "welcomed_at",
+                    "erased_at",
+                ]
+            },
+        ),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "password1", "password2"],
+            },
+        ),
+    ]
+
+    @admin.action(description=_("Verify the selected memberships"))
+    def verify_membership(self, request, queryset):  # type: ignore[no-untyped-def]
+        for person in queryset.filter(membership_claimed=True, membership_verified_at__isnull=True):
+            membership_verify(person=person, verified_by=request.user)
+
+
+@admin.register(PoliticalOpinionConsent)
+class PoliticalOpinionConsentAdmin(admin.ModelAdmin):
+    list_display = ["user", "wording_version", "given_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "wording_version", "given_at"]
+
+
+@admin.register(PersonalAccessToken)
+class PersonalAccessTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "name", "prefix"]
+    readonly_fields = ["token_hash"]

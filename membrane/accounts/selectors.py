@@ -1,0 +1,40 @@
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from membrane.accounts.models import ProfileVisibility, User
+from membrane.territory.permissions import animated_unit_ids
+
+
+def people_visible_to(viewer: Any, people: QuerySet[User] | None = None) -> QuerySet[User]:
+    """Filter `people` down to those whose profile `viewer` may see
+    (the same rule as permissions.can_view_profile, as a query)."""
+    people = User.objects.all() if people is None else people
+    people = people.filter(is_active=True, erased_at__isnull=True)
+    if viewer.is_authenticated and viewer.is_staff:
+        return people
+    if viewer.is_authenticated:
+        return people.filter(
+            Q(profile_visibility__in=[ProfileVisibility.PUBLIC, ProfileVisibility.SIGNED_IN])
+            | Q(pk=viewer.pk)
+        )
+    return people.filter(profile_visibility=ProfileVisibility.PUBLIC)
+
+
+def memberships_to_verify(actor: Any) -> QuerySet[User]:
+    """Claimed, unverified memberships the actor may verify."""
+    claims = User.objects.filter(
+        membership_claimed=True, membership_verified_at__isnull=True, is_active=True
+    ).select_related("section__parent")
+    if actor.is_staff:
+        return claims.order_by("date_joined")
+    units = animated_unit_ids(actor)
+    return (
+        claims.filter(
+            Q(section_id__in=units)
+            | Q(section__parent_id__in=units)
+            | Q(section__parent__parent_id__in=units)
+        )
+        .exclude(pk=actor.pk)
+        .order_by("date_joined")
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from membrane.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("compte/", views.account_home, name="home"),
+    path("compte/profil/", views.profile_edit, name="profile_edit"),
+    path("compte/adhesion/", views.membership_edit, name="membership"),
+    path("compte/donnees/", views.data_export, name="data_export"),
+    path("compte/supprimer/", views.account_delete_view, name="delete"),
+    path("adhesions/", views.membership_queue, name="membership_queue"),
+    path(
+        "adhesions/<int:person_id>/verifier/",
+        views.membership_verify_view,
+        name="membership_verify",
+    ),
+    path("membres/<int:person_id>/", views.profile_detail, name="profile"),
+    path("membres/<int:person_id>/photo/", views.profile_photo, name="photo"),
+]

@@ -1,0 +1,145 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from membrane.accounts.forms import AccountDeleteForm, MembershipForm, ProfileForm
+from membrane.accounts.models import User
+from membrane.accounts.permissions import access_profile, can_verify_membership
+from membrane.accounts.selectors import memberships_to_verify
+from membrane.accounts.services import (
+    account_delete,
+    membership_claim,
+    membership_verify,
+    membership_withdraw,
+    profile_photo_remove,
+    profile_update,
+)
+from membrane.core.privacy import export_personal_data
+from membrane.territory.permissions import animated_unit_ids
+
+
+def profile_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access_profile(request.user, person_id)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"person": person, "can_verify": can_verify_membership(request.user, person)},
+    )
+
+
+def profile_photo(request: HttpRequest, person_id: int) -> FileResponse:
+    """Photos are served through their profile's visibility rule, never as
+    public files."""
+    person = access_profile(request.user, person_id)
+    if not person.photo:
+        raise Http404("No photo.")
+    response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def account_home(request: HttpRequest) -> HttpResponse:
+    can_verify = request.user.is_staff or bool(animated_unit_ids(request.user))
+    return render(request, "accounts/account.html", {"can_verify": can_verify})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
+    if request.method == "POST":
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in ProfileForm.Meta.fields}
+            profile_update(user=user, photo=form.processed_photo, **fields)
+            if form.cleaned_data.get("remove_photo") and form.processed_photo is None:
+                profile_photo_remove(user=user)
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("accounts:profile_edit")
+        user.refresh_from_db()
+    return render(
+        request, "accounts/profile_edit.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = MembershipForm(
+        request.POST or None, initial={"membership_number": user.membership_number}
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "withdraw":
+            membership_withdraw(user=user)
+            messages.success(request, _("You are now registered as a sympathisant·e."))
+            return redirect("accounts:membership")
+        if form.is_valid():
+            membership_claim(
+                user=user, membership_number=form.cleaned_data["membership_number"].strip()
+            )
+            messages.success(
+                request, _("Thank you. An animator of your section will verify your membership.")
+            )
+            return redirect("accounts:membership")
+    return render(
+        request, "accounts/membership.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def membership_queue(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_staff or animated_unit_ids(request.user)):
+        raise PermissionDenied
+    claims = memberships_to_verify(request.user)
+    return render(request, "accounts/membership_queue.html", {"claims": claims})
+
+
+@login_required
+@require_POST
+def membership_verify_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(User.objects.select_related("section__parent"), pk=person_id)
+    if not can_verify_membership(request.user, person):
+        raise PermissionDenied
+    membership_verify(person=person, verified_by=request.user)
+    messages.success(
+        request, _("%(name)s is now a verified adhérent·e.") % {"name": person.public_name}
+    )
+    return redirect(request.POST.get("next") or "accounts:membership_queue")
+
+
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    data = export_personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="membrane-mes-donnees-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete_view(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        keep = form.cleaned_data["contributions"] == AccountDeleteForm.KEEP
+        logout(request)
+        account_delete(user=user, keep_contributions=keep)
+        messages.success(request, _("Your account has been deleted. Goodbye, and thank you."))
+        return redirect("home")
+    return render(
+        request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
+    )

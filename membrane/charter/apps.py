@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CharterConfig(AppConfig):
+    name = "membrane.charter"
+    label = "charter"

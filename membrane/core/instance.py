@@ -1,0 +1,21 @@
+from django.core.cache import cache
+
+from membrane.core.models import InstanceSettings
+
+_CACHE_KEY = "instance-settings"
+
+
+def get_instance_settings() -> InstanceSettings:
+    """The instance's settings row, created on first use, cached for every
+    process (the cache is shared); saving it in the admin clears the cache."""
+    instance = cache.get(_CACHE_KEY)
+    if instance is None:
+        instance = InstanceSettings.objects.order_by("pk").first()
+        if instance is None:
+            instance = InstanceSettings.objects.create()
+        cache.set(_CACHE_KEY, instance, 300)
+    return instance
+
+
+def forget_instance_settings() -> None:
+    cache.delete(_CACHE_KEY)

@@ -1,0 +1,43 @@
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from membrane.accounts.selectors import people_visible_to
+from membrane.territory.models import Animator, Unit
+
+
+def section_search(query: str = "") -> QuerySet[Unit]:
+    """Sections matching a commune, a postcode (or its start) or a name."""
+    sections = Unit.objects.sections().select_related("parent")
+    query = query.strip()
+    if query:
+        if query.isdigit():
+            sections = sections.filter(Q(postcode__startswith=query) | Q(parent__code=query))
+        else:
+            sections = sections.filter(
+                Q(name__icontains=query)
+                | Q(commune__icontains=query)
+                | Q(parent__name__icontains=query)
+            )
+    return sections.annotate(member_count=Count("people")).order_by("name")
+
+
+def federation_list() -> QuerySet[Unit]:
+    return Unit.objects.federations().annotate(section_count=Count("children")).order_by("code")
+
+
+def unit_animators(unit: Unit) -> QuerySet[Animator]:
+    """The animators of a unit and of its ancestors, nearest first."""
+    return (
+        Animator.objects.filter(unit_id__in=unit.lineage_ids())
+        .select_related("user", "unit")
+        .order_by("-unit__kind", "user__last_name")
+    )
+
+
+def section_members(*, section: Unit, viewer: Any) -> tuple[QuerySet[Any], int]:
+    """The section's members the viewer may see, and how many there are in all."""
+    members = section.people.filter(is_active=True, erased_at__isnull=True)
+    total = members.count()
+    visible = people_visible_to(viewer, members).order_by("last_name", "first_name")
+    return visible, total

@@ -1,0 +1,63 @@
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from membrane.territory.models import Animator, Unit
+
+
+def section_join(*, user: Any, section: Unit) -> None:
+    """Attach the person to a section (replacing any previous one)."""
+    if not section.is_section:
+        raise ValueError("Only a section can be joined")
+    user.section = section
+    user.save(update_fields=["section"])
+
+
+def section_leave(*, user: Any) -> None:
+    user.section = None
+    user.save(update_fields=["section"])
+
+
+def animator_appoint(*, unit: Unit, user: Any) -> Animator:
+    animator, _created = Animator.objects.get_or_create(unit=unit, user=user)
+    return animator
+
+
+def animator_remove(*, unit: Unit, user: Any) -> None:
+    Animator.objects.filter(unit=unit, user=user).delete()
+
+
+def national_unit() -> Unit:
+    unit, _created = Unit.objects.get_or_create(
+        kind=Unit.Kind.NATIONAL, defaults={"name": "National", "slug": "national"}
+    )
+    return unit
+
+
+def federation_upsert(*, code: str, name: str) -> Unit:
+    national = national_unit()
+    unit, _created = Unit.objects.update_or_create(
+        kind=Unit.Kind.FEDERATION,
+        code=code,
+        defaults={"name": name, "parent": national, "slug": f"federation-{code.lower()}"},
+    )
+    return unit
+
+
+def section_create(*, federation: Unit, name: str, commune: str, postcode: str) -> Unit:
+    with transaction.atomic():
+        base = slugify(name) or "section"
+        slug = base
+        suffix = 2
+        while Unit.objects.filter(slug=slug).exists():
+            slug = f"{base}-{suffix}"
+            suffix += 1
+        return Unit.objects.create(
+            kind=Unit.Kind.SECTION,
+            parent=federation,
+            name=name,
+            slug=slug,
+            commune=commune,
+            postcode=postcode,
+        )

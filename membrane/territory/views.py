@@ -1,0 +1,104 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from membrane.accounts.forms import SectionChoiceForm
+from membrane.territory.models import Unit
+from membrane.territory.permissions import can_animate, can_join_section
+from membrane.territory.selectors import (
+    federation_list,
+    section_members,
+    section_search,
+    unit_animators,
+)
+from membrane.territory.services import section_join, section_leave
+
+
+def section_list(request: HttpRequest) -> HttpResponse:
+    query = (request.GET.get("q") or request.GET.get("section_query") or "").strip()[:120]
+    if request.htmx and request.GET.get("picker"):
+        # Suggestions for the section picker of the sign-up and choice forms.
+        sections = list(section_search(query)[:20]) if query else []
+        return render(request, "territory/_section_choices.html", {"sections": sections})
+    page = Paginator(section_search(query), 30).get_page(request.GET.get("page"))
+    template = "territory/section_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {"page": page, "query": query})
+
+
+def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    section = get_object_or_404(Unit.objects.sections().select_related("parent__parent"), slug=slug)
+    members, total = section_members(section=section, viewer=request.user)
+    return render(
+        request,
+        "territory/section_detail.html",
+        {
+            "section": section,
+            "members": members,
+            "member_total": total,
+            "hidden_count": total - len(members),
+            "animators": unit_animators(section),
+            "is_member": request.user.is_authenticated and request.user.section_id == section.pk,
+            "can_animate": can_animate(request.user, section),
+        },
+    )
+
+
+@login_required
+@require_POST
+def section_join_view(request: HttpRequest, slug: str) -> HttpResponse:
+    section = get_object_or_404(Unit.objects.sections(), slug=slug)
+    if can_join_section(request.user, section):
+        section_join(user=request.user, section=section)
+        messages.success(request, _("Welcome to the section %(name)s!") % {"name": section.name})
+    return redirect("territory:section", slug=section.slug)
+
+
+@login_required
+@require_POST
+def section_leave_view(request: HttpRequest) -> HttpResponse:
+    section_leave(user=request.user)
+    messages.success(request, _("You are no longer attached to a section."))
+    return redirect("territory:sections")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_choose(request: HttpRequest) -> HttpResponse:
+    """Choose a section from the account settings, by commune, postcode or name."""
+    form = SectionChoiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        section = form.cleaned_data.get("section")
+        if section is not None:
+            section_join(user=request.user, section=section)
+            messages.success(
+                request, _("Welcome to the section %(name)s!") % {"name": section.name}
+            )
+            return redirect("territory:section", slug=section.slug)
+        form.add_error(
+            "section_query", _("Type a commune, a postcode or a name to find your section.")
+        )
+    return render(
+        request, "territory/section_choose.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def federation_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "territory/federation_list.html", {"federations": federation_list()})
+
+
+def federation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    federation = get_object_or_404(
+        Unit.objects.federations().select_related("parent"), code=code.upper()
+    )
+    sections = section_search("").filter(parent=federation)
+    return render(
+        request,
+        "territory/federation_detail.html",
+        {"federation": federation, "sections": sections, "animators": unit_animators(federation)},
+    )

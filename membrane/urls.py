@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from membrane.api.api import api
+from membrane.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("confidentialite/", core_views.privacy, name="privacy"),
+    path("charte/", include("membrane.charter.urls")),
+    path("", include("membrane.accounts.urls")),
+    path("", include("membrane.territory.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,123 @@
+"""Shared fixtures: the territory, the charter and the personas of the
+permission matrix (anonymous, supporter, member_to_verify, member,
+section_animator, federation_animator, staff, outsider)."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import (
+    AnimatorFactory,
+    CharterArticleFactory,
+    CharterVersionFactory,
+    FederationFactory,
+    MemberFactory,
+    SectionFactory,
+    UserFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; the ORM must
+# still be usable there for setting up data.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache(settings, tmp_path):
+    """Each test starts with an empty cache (rate limits, cached settings)
+    and its own media and mail folders."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def charter(db):
+    version = CharterVersionFactory(number=1)
+    CharterArticleFactory(version=version, number=1, title="Respect")
+    CharterArticleFactory(
+        version=version, number=2, title="Pluralisme", body="Chacun peut exprimer un désaccord."
+    )
+    return version
+
+
+@pytest.fixture
+def federation(db):
+    return FederationFactory(code="33", name="Gironde", slug="federation-33")
+
+
+@pytest.fixture
+def section(federation):
+    return SectionFactory(
+        parent=federation,
+        name="Section de Bègles",
+        commune="Bègles",
+        postcode="33130",
+        slug="begles",
+    )
+
+
+@pytest.fixture
+def other_section(db):
+    other_federation = FederationFactory(code="69", name="Rhône", slug="federation-69")
+    return SectionFactory(
+        parent=other_federation,
+        name="Section de Villeurbanne",
+        commune="Villeurbanne",
+        postcode="69100",
+        slug="villeurbanne",
+    )
+
+
+@pytest.fixture
+def supporter(section, charter):
+    return UserFactory(section=section, charter_version_accepted=charter.number)
+
+
+@pytest.fixture
+def member_to_verify(section, charter):
+    return UserFactory(
+        section=section,
+        membership_claimed=True,
+        membership_number="A42",
+        charter_version_accepted=charter.number,
+    )
+
+
+@pytest.fixture
+def member(section, charter):
+    return MemberFactory(section=section, charter_version_accepted=charter.number)
+
+
+@pytest.fixture
+def section_animator(section, charter):
+    return AnimatorFactory(
+        unit=section, user=MemberFactory(section=section, charter_version_accepted=charter.number)
+    ).user
+
+
+@pytest.fixture
+def federation_animator(federation, charter):
+    return AnimatorFactory(
+        unit=federation, user=MemberFactory(charter_version_accepted=charter.number)
+    ).user
+
+
+@pytest.fixture
+def outsider_animator(other_section, charter):
+    """An animator of another federation's section."""
+    return AnimatorFactory(
+        unit=other_section,
+        user=MemberFactory(section=other_section, charter_version_accepted=charter.number),
+    ).user
+
+
+@pytest.fixture
+def staff(charter):
+    return UserFactory(is_staff=True, charter_version_accepted=charter.number)
