@@ -82,6 +82,6 @@ def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
         is_active=False,
         is_staff=False,
         is_superuser=False,
-        password="!",  # unusable
+        password="!",  # noqa: S106 (an unusable password)
         erased_at=timezone.now(),
     )
