@@ -38,5 +38,5 @@ class AccountAdapter(DefaultAccountAdapter):
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         confirmed = super().confirm_email(request, email_address)
         if confirmed:
-            welcome_email_send(user=email_address.user)  # type: ignore[arg-type]
+            welcome_email_send(user=email_address.user)
         return confirmed

@@ -81,7 +81,7 @@ class UserAdmin(BaseUserAdmin):
     ]
 
     @admin.action(description=_("Verify the selected memberships"))
-    def verify_membership(self, request, queryset):  # type: ignore[no-untyped-def]
+    def verify_membership(self, request, queryset):
         for person in queryset.filter(membership_claimed=True, membership_verified_at__isnull=True):
             membership_verify(person=person, verified_by=request.user)
 

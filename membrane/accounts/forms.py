@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +40,7 @@ class SectionChoiceMixin(forms.Form):
         query = (self.data.get("section_query") or "").strip() if self.is_bound else ""
         if query:
             self.section_matches = list(section_search(query)[:MAX_SECTION_CHOICES])
-        self.fields["section"].choices = [
+        self.fields["section"].choices = [  # type: ignore[attr-defined]
             (unit.pk, f"{unit.name} ({unit.postcode}) · {unit.parent.name if unit.parent else ''}")
             for unit in self.section_matches
         ]
@@ -161,8 +162,8 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile_visibility"].choices = ProfileVisibility.choices
-        self.processed_photo = None
+        self.fields["profile_visibility"].choices = ProfileVisibility.choices  # type: ignore[attr-defined]
+        self.processed_photo: ContentFile[bytes] | None = None
 
     def clean_photo_upload(self) -> Any:
         upload = self.cleaned_data.get("photo_upload")

@@ -96,8 +96,8 @@ def profile_update(*, user: User, photo: ContentFile[bytes] | None = None, **fie
 
 def profile_photo_remove(*, user: User) -> None:
     if user.photo:
-        name = user.photo.name
-        user.photo = ""  # type: ignore[assignment]
+        name = user.photo.name or ""
+        user.photo = ""
         user.save(update_fields=["photo"])
         transaction.on_commit(lambda: user.photo.storage.delete(name))
 

@@ -22,6 +22,7 @@ from membrane.accounts.services import (
     profile_photo_remove,
     profile_update,
 )
+from membrane.core.http import AuthenticatedHttpRequest
 from membrane.core.privacy import export_personal_data
 from membrane.territory.permissions import animated_unit_ids
 
@@ -47,14 +48,14 @@ def profile_photo(request: HttpRequest, person_id: int) -> FileResponse:
 
 
 @login_required
-def account_home(request: HttpRequest) -> HttpResponse:
+def account_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_verify = request.user.is_staff or bool(animated_unit_ids(request.user))
     return render(request, "accounts/account.html", {"can_verify": can_verify})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
     if request.method == "POST":
@@ -73,7 +74,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def membership_edit(request: HttpRequest) -> HttpResponse:
+def membership_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = MembershipForm(
         request.POST or None, initial={"membership_number": user.membership_number}
@@ -97,7 +98,7 @@ def membership_edit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def membership_queue(request: HttpRequest) -> HttpResponse:
+def membership_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.is_staff or animated_unit_ids(request.user)):
         raise PermissionDenied
     claims = memberships_to_verify(request.user)
@@ -106,7 +107,7 @@ def membership_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_verify_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def membership_verify_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("section__parent"), pk=person_id)
     if not can_verify_membership(request.user, person):
         raise PermissionDenied
@@ -118,7 +119,7 @@ def membership_verify_view(request: HttpRequest, person_id: int) -> HttpResponse
 
 
 @login_required
-def data_export(request: HttpRequest) -> HttpResponse:
+def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = export_personal_data(request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -131,7 +132,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete_view(request: HttpRequest) -> HttpResponse:
+def account_delete_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user

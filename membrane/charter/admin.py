@@ -11,6 +11,16 @@ class CharterArticleInline(admin.StackedInline):
     model = CharterArticle
     extra = 1
 
+    # The articles of a published version are what people accepted.
+    def has_add_permission(self, request, obj=None):
+        return obj is None or not obj.is_published
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not obj.is_published
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.is_published
+
 
 @admin.register(CharterVersion)
 class CharterVersionAdmin(admin.ModelAdmin):
@@ -19,13 +29,13 @@ class CharterVersionAdmin(admin.ModelAdmin):
     inlines = [CharterArticleInline]
     actions = ["publish"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         # A published version is the text people accepted: it never changes.
         if obj is not None and obj.is_published:
             return ["number", "title", "preamble", "summary_of_changes", "published_at"]
         return ["published_at"]
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.is_published
 
     @admin.action(description=_("Publish the selected versions"))

@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from membrane.charter.models import CharterAcceptance, CharterArticle, CharterVersion
+
+if TYPE_CHECKING:
+    from membrane.accounts.models import User
 
 _CURRENT_KEY = "charter-current-number"
 
@@ -56,7 +61,7 @@ def charter_publish(*, version: CharterVersion) -> CharterVersion:
     return version
 
 
-def charter_accept(*, user, version: CharterVersion) -> CharterAcceptance:  # type: ignore[no-untyped-def]
+def charter_accept(*, user: "User", version: CharterVersion) -> CharterAcceptance:
     acceptance, _created = CharterAcceptance.objects.get_or_create(user=user, version=version)
     if (user.charter_version_accepted or 0) < version.number:
         user.charter_version_accepted = version.number

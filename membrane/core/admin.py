@@ -8,11 +8,11 @@ from membrane.core.models import InstanceSettings, OutgoingEmail
 class InstanceSettingsAdmin(admin.ModelAdmin):
     list_display = ["name", "contact_email", "primary_colour"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         forget_instance_settings()
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return not InstanceSettings.objects.exists()
 
 
@@ -27,7 +27,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     actions = ["retry"]
 
     @admin.action(description="Retry delivery")
-    def retry(self, request, queryset):  # type: ignore[no-untyped-def]
+    def retry(self, request, queryset):
         from membrane.core.tasks import deliver_email
 
         for email in queryset.exclude(status=OutgoingEmail.Status.SENT):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from membrane.accounts.forms import SectionChoiceForm
+from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from membrane.territory.models import Unit
 from membrane.territory.permissions import can_animate, can_join_section
 from membrane.territory.selectors import (
@@ -18,7 +19,7 @@ from membrane.territory.selectors import (
 from membrane.territory.services import section_join, section_leave
 
 
-def section_list(request: HttpRequest) -> HttpResponse:
+def section_list(request: HtmxHttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or request.GET.get("section_query") or "").strip()[:120]
     if request.htmx and request.GET.get("picker"):
         # Suggestions for the section picker of the sign-up and choice forms.
@@ -51,7 +52,7 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def section_join_view(request: HttpRequest, slug: str) -> HttpResponse:
+def section_join_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Unit.objects.sections(), slug=slug)
     if can_join_section(request.user, section):
         section_join(user=request.user, section=section)
@@ -61,7 +62,7 @@ def section_join_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def section_leave_view(request: HttpRequest) -> HttpResponse:
+def section_leave_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     section_leave(user=request.user)
     messages.success(request, _("You are no longer attached to a section."))
     return redirect("territory:sections")
@@ -69,7 +70,7 @@ def section_leave_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def section_choose(request: HttpRequest) -> HttpResponse:
+def section_choose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose a section from the account settings, by commune, postcode or name."""
     form = SectionChoiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
