@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from membrane.charter.models import CharterVersion
 from membrane.charter.services import charter_accept, current_charter
+from membrane.core.http import AuthenticatedHttpRequest
 
 
 def charter_current(request: HttpRequest) -> HttpResponse:
@@ -31,7 +32,7 @@ def _render_charter(request: HttpRequest, version: CharterVersion) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def charter_accept_view(request: HttpRequest) -> HttpResponse:
+def charter_accept_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     version = current_charter()
     if version is None:
         return redirect("home")
