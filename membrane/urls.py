@@ -8,6 +8,7 @@ from membrane.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("confidentialite/", core_views.privacy, name="privacy"),
+    path("logo/", core_views.instance_logo, name="instance_logo"),
     path("charte/", include("membrane.charter.urls")),
     path("", include("membrane.accounts.urls")),
     path("", include("membrane.territory.urls")),
