@@ -24,14 +24,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _clean_cache(settings, tmp_path):
-    """Each test starts with an empty cache (rate limits, cached settings)
-    and its own media and mail folders."""
+    """Each test starts with an empty cache (rate limits, cached settings),
+    its own media folder, fast password hashing and English as the default."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests read English text unless they ask for French (the product's
+    # default is French: see test_instance.py, which checks it).
+    settings.LANGUAGE_CODE = "en"
     cache.clear()
     yield
     cache.clear()

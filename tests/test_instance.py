@@ -54,7 +54,8 @@ def test_the_settings_row_is_created_once():
     assert InstanceSettings.objects.count() == 1
 
 
-def test_the_base_page_has_landmarks_skip_link_and_language_switch(client, charter):
+def test_the_base_page_has_landmarks_skip_link_and_language_switch(client, charter, settings):
+    settings.LANGUAGE_CODE = "fr"  # the product's default
     page = client.get("/").content.decode()
     assert 'href="#main"' in page
     assert "<main" in page and "<header" in page and "<footer" in page and "<nav" in page

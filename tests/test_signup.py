@@ -66,6 +66,7 @@ def test_the_confirmation_then_the_welcome_email_go_through_the_worker(
             "BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
     }
+    client.cookies.load({"django_language": "fr"})
     client.post(reverse("account_signup"), signup_data())
     assert OutgoingEmail.objects.filter(to="camille.durand@example.org").count() == 1
     assert len(mail.outbox) == 0  # nothing is sent inside the request
@@ -101,7 +102,6 @@ def test_the_confirmation_then_the_welcome_email_go_through_the_worker(
 def test_bad_sign_up_input_gets_a_clear_message_and_keeps_what_was_typed(
     client, charter, section, overrides, field, message
 ):
-    client.cookies.load({"django_language": "en"})
     response = client.post(reverse("account_signup"), signup_data(**overrides))
 
     assert response.status_code == 200
@@ -134,3 +134,19 @@ def test_a_duplicate_email_does_not_reveal_the_account(client, charter, supporte
     # allauth answers as for a new account and emails the owner instead.
     assert response.status_code == 302
     assert User.objects.filter(email=supporter.email).count() == 1
+
+
+def test_an_english_speaker_gets_the_welcome_email_in_english(client, charter, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    client.post(reverse("account_signup"), signup_data())
+    person = User.objects.get(email="camille.durand@example.org")
+    assert person.language == "en"
+
+    from membrane.accounts.services import welcome_email_send
+
+    assert welcome_email_send(user=person) is True
+    assert welcome_email_send(user=person) is False  # once only
+    run_worker()
+    welcome = [m for m in mail.outbox if "Welcome" in m.subject]
+    assert len(welcome) == 1
+    assert "Your address is confirmed" in welcome[0].body
