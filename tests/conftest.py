@@ -5,7 +5,6 @@ section_animator, federation_animator, staff, outsider)."""
 import os
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import (
     AnimatorFactory,
@@ -35,9 +34,15 @@ def _clean_cache(settings, tmp_path):
     # Tests read English text unless they ask for French (the product's
     # default is French: see test_instance.py, which checks it).
     settings.LANGUAGE_CODE = "en"
-    cache.clear()
+    # A private in-memory cache per test: rate limits and cached settings never
+    # leak between tests, and tests without the database can still run.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     yield
-    cache.clear()
 
 
 @pytest.fixture

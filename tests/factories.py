@@ -27,7 +27,8 @@ class FederationFactory(factory.django.DjangoModelFactory):
 
     kind = Unit.Kind.FEDERATION
     parent = factory.SubFactory(NationalFactory)
-    code = factory.Sequence(lambda n: f"{(n % 95) + 1:02d}" if n < 95 else f"9{n}"[:3])
+    # Three-digit codes from 100 up never collide with the fixtures' real ones.
+    code = factory.Sequence(lambda n: f"{100 + n % 800}")
     name = factory.Sequence(lambda n: f"Fédération {n}")
     slug = factory.LazyAttribute(lambda o: f"federation-{o.code.lower()}")
 

@@ -19,7 +19,8 @@ def section_search(query: str = "") -> QuerySet[Unit]:
                 | Q(commune__icontains=query)
                 | Q(parent__name__icontains=query)
             )
-    return sections.annotate(member_count=Count("people")).order_by("name")
+    active = Q(people__is_active=True, people__erased_at__isnull=True)
+    return sections.annotate(member_count=Count("people", filter=active)).order_by("name")
 
 
 def federation_list() -> QuerySet[Unit]:
