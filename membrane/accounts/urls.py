@@ -1,6 +1,6 @@
 from django.urls import path
 
-from membrane.accounts import views
+from membrane.accounts import token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("compte/adhesion/", views.membership_edit, name="membership"),
     path("compte/donnees/", views.data_export, name="data_export"),
     path("compte/supprimer/", views.account_delete_view, name="delete"),
+    path("compte/jetons/", token_views.token_list, name="tokens"),
+    path("compte/jetons/<int:token_id>/revoquer/", token_views.token_revoke, name="token_revoke"),
     path("adhesions/", views.membership_queue, name="membership_queue"),
     path(
         "adhesions/<int:person_id>/verifier/",
