@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "ninja",  # serves its bundled Swagger UI: no third-party CDN
     "django_tasks_db",
     "membrane.core",
     "membrane.territory",

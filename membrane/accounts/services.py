@@ -85,12 +85,16 @@ def profile_update(*, user: User, photo: ContentFile[bytes] | None = None, **fie
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(user, name, value)
+    changed = list(fields)
     if photo is not None:
         old = user.photo.name if user.photo else ""
         user.photo.save(photo.name or "photo.jpg", photo, save=False)
+        changed.append("photo")
         if old:
             transaction.on_commit(lambda: user.photo.storage.delete(old))
-    user.save()
+    # Only the profile's columns: a concurrent membership verification or
+    # section change must not be overwritten.
+    user.save(update_fields=changed)
     return user
 
 
