@@ -179,12 +179,16 @@ def assert_personal_data_gone(person_pk, *, email, photo_name, storage):
     assert not storage.exists(photo_name)
 
 
-def test_keeping_contributions_leaves_an_anonymous_inactive_ancien_membre(client, person, token):
+def test_keeping_contributions_leaves_an_anonymous_inactive_ancien_membre(
+    client, person, token, django_capture_on_commit_callbacks
+):
     email, photo_name, storage = person.email, person.photo.name, person.photo.storage
     assert storage.exists(photo_name)
     client.force_login(person)
 
-    response = client.post(DELETE_URL, {"password": TEST_PASSWORD, "contributions": "keep"})
+    # The photo file goes once the erasure commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(DELETE_URL, {"password": TEST_PASSWORD, "contributions": "keep"})
 
     assert response.status_code == 302
     assert SESSION_KEY not in client.session  # signed out
@@ -205,11 +209,15 @@ def test_keeping_contributions_leaves_an_anonymous_inactive_ancien_membre(client
     assert access_token_authenticate(token) is None
 
 
-def test_removing_contributions_deletes_the_row(client, person, token):
+def test_removing_contributions_deletes_the_row(
+    client, person, token, django_capture_on_commit_callbacks
+):
     email, photo_name, storage = person.email, person.photo.name, person.photo.storage
     client.force_login(person)
 
-    response = client.post(DELETE_URL, {"password": TEST_PASSWORD, "contributions": "remove"})
+    # The photo file goes once the erasure commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(DELETE_URL, {"password": TEST_PASSWORD, "contributions": "remove"})
 
     assert response.status_code == 302
     assert SESSION_KEY not in client.session

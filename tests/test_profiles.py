@@ -272,3 +272,19 @@ def test_a_person_without_a_photo_has_no_photo_address(client, member, supporter
     response = client.get(reverse("accounts:photo", args=[supporter.pk]))
 
     assert response.status_code == 404
+
+
+def test_a_verify_form_never_redirects_off_site(client, section_animator, member_to_verify):
+    client.force_login(section_animator)
+    response = client.post(
+        f"/adhesions/{member_to_verify.pk}/verifier/", {"next": "https://evil.example/phish"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/adhesions/"
+
+
+def test_a_photo_missing_from_storage_is_a_404_not_a_500(client, supporter):
+    supporter.photo = "photos/vanished.jpg"
+    supporter.save(update_fields=["photo"])
+    client.force_login(supporter)
+    assert client.get(f"/membres/{supporter.pk}/photo/").status_code == 404

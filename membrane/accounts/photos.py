@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -21,8 +22,8 @@ def photo_process(upload: UploadedFile) -> ContentFile[bytes]:
     max_bytes = settings.PROFILE_PHOTO_MAX_BYTES
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
-            _("This photo is too large (%(size)s MB). The limit is %(limit)s MB.")
-            % {"size": round(upload.size / 1_048_576, 1), "limit": max_bytes // 1_048_576},
+            _("This photo is too large (%(size)s). The limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
             code="too_large",
         )
     try:

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from membrane.accounts.models import PersonalAccessToken, PoliticalOpinionConsent, User
@@ -65,7 +66,9 @@ def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
     PersonalAccessToken.objects.filter(user=user).delete()
     PoliticalOpinionConsent.objects.filter(user=user).delete()
     if user.photo:
-        user.photo.delete(save=False)
+        # Delete the file only once the erasure is committed.
+        photo_name, storage = user.photo.name, user.photo.storage
+        transaction.on_commit(lambda: storage.delete(photo_name))
     User.objects.filter(pk=user.pk).update(
         email=f"ancien-membre-{user.pk}@invalid.invalid",
         first_name="",

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +23,7 @@ from membrane.accounts.services import (
     profile_photo_remove,
     profile_update,
 )
-from membrane.core.http import AuthenticatedHttpRequest
+from membrane.core.http import AuthenticatedHttpRequest, safe_next_url
 from membrane.core.privacy import export_personal_data
 from membrane.territory.permissions import animated_unit_ids
 
@@ -42,7 +43,11 @@ def profile_photo(request: HttpRequest, person_id: int) -> FileResponse:
     person = access_profile(request.user, person_id)
     if not person.photo:
         raise Http404("No photo.")
-    response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
+    try:
+        photo = person.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404("No photo.") from None
+    response = FileResponse(photo, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -115,7 +120,7 @@ def membership_verify_view(request: AuthenticatedHttpRequest, person_id: int) ->
     messages.success(
         request, _("%(name)s is now a verified adhérent·e.") % {"name": person.public_name}
     )
-    return redirect(request.POST.get("next") or "accounts:membership_queue")
+    return redirect(safe_next_url(request, reverse("accounts:membership_queue")))
 
 
 @login_required

@@ -1,12 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from membrane.charter.models import CharterVersion
 from membrane.charter.services import charter_accept, current_charter
-from membrane.core.http import AuthenticatedHttpRequest
+from membrane.core.http import AuthenticatedHttpRequest, safe_next_url
 
 
 def charter_current(request: HttpRequest) -> HttpResponse:
@@ -36,9 +35,7 @@ def charter_accept_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     version = current_charter()
     if version is None:
         return redirect("home")
-    next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
+    next_url = safe_next_url(request)
     error = False
     if request.method == "POST":
         if request.POST.get("accept") == "yes":
