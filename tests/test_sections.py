@@ -363,3 +363,10 @@ def test_the_section_list_runs_as_many_queries_for_30_sections_as_for_3(
 
     assert with_30 == with_3
     assert htmx_with_30 <= with_30
+
+
+@pytest.mark.parametrize("query", ["Begles", "BÈGLES", "bègles", "begles 33130", "Gironde"])
+def test_section_search_ignores_accents_and_case(query, section):
+    from membrane.territory.selectors import section_search
+
+    assert list(section_search(query)) == [section]

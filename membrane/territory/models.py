@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from membrane.core.text import normalize_for_search
 
 
 class UnitQuerySet(models.QuerySet["Unit"]):
@@ -39,6 +43,9 @@ class Unit(models.Model):
     commune = models.CharField(_("commune"), max_length=120, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Name, commune and postcode normalised by core.text.normalize_for_search,
+    # kept up to date by save(), for accent- and case-insensitive search.
+    search_key = models.CharField(max_length=400, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = UnitQuerySet.as_manager()
@@ -63,6 +70,13 @@ class Unit(models.Model):
         if self.kind == self.Kind.FEDERATION:
             return f"{self.code} · {self.name}"
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = normalize_for_search(f"{self.name} {self.commune} {self.postcode}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_section(self) -> bool:

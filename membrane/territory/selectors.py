@@ -3,6 +3,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from membrane.accounts.selectors import people_visible_to
+from membrane.core.text import normalize_for_search
 from membrane.territory.models import Animator, Unit
 
 
@@ -14,10 +15,9 @@ def section_search(query: str = "") -> QuerySet[Unit]:
         if query.isdigit():
             sections = sections.filter(Q(postcode__startswith=query) | Q(parent__code=query))
         else:
+            key = normalize_for_search(query)
             sections = sections.filter(
-                Q(name__icontains=query)
-                | Q(commune__icontains=query)
-                | Q(parent__name__icontains=query)
+                Q(search_key__contains=key) | Q(parent__search_key__contains=key)
             )
     active = Q(people__is_active=True, people__erased_at__isnull=True)
     return sections.annotate(member_count=Count("people", filter=active)).order_by("name")
