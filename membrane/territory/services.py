@@ -24,8 +24,8 @@ def animator_appoint(*, unit: Unit, user: Any) -> Animator:
     return animator
 
 
-def animator_remove(*, unit: Unit, user: Any) -> None:
-    Animator.objects.filter(unit=unit, user=user).delete()
+def animator_remove(*, unit: Unit, user_id: int) -> None:
+    Animator.objects.filter(unit=unit, user_id=user_id).delete()
 
 
 def national_unit() -> Unit:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,12 @@ from membrane.territory.selectors import (
     section_search,
     unit_animators,
 )
-from membrane.territory.services import section_join, section_leave
+from membrane.territory.services import (
+    animator_appoint,
+    animator_remove,
+    section_join,
+    section_leave,
+)
 
 
 def section_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -103,3 +109,36 @@ def federation_detail(request: HttpRequest, code: str) -> HttpResponse:
         "territory/federation_detail.html",
         {"federation": federation, "sections": sections, "animators": unit_animators(federation)},
     )
+
+
+@login_required
+@require_POST
+def animator_appoint_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """An animator of the section or of a unit above it names a co-animator
+    among the section's members."""
+    section = get_object_or_404(Unit.objects.sections().select_related("parent"), slug=slug)
+    if not can_animate(request.user, section):
+        raise PermissionDenied
+    raw_id = request.POST.get("person", "")
+    person = section.people.filter(pk=raw_id, is_active=True).first() if raw_id.isdigit() else None
+    if person is None:
+        messages.error(request, _("Choose a member of this section."))
+    else:
+        animator_appoint(unit=section, user=person)
+        messages.success(
+            request, _("%(name)s now animates this section.") % {"name": person.public_name}
+        )
+    return redirect("territory:section", slug=section.slug)
+
+
+@login_required
+@require_POST
+def animator_remove_view(
+    request: AuthenticatedHttpRequest, slug: str, person_id: int
+) -> HttpResponse:
+    section = get_object_or_404(Unit.objects.sections().select_related("parent"), slug=slug)
+    if not can_animate(request.user, section):
+        raise PermissionDenied
+    animator_remove(unit=section, user_id=person_id)
+    messages.success(request, _("The animator has been removed."))
+    return redirect("territory:section", slug=section.slug)
