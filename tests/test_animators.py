@@ -25,10 +25,6 @@ def test_who_may_name_a_co_animator(
 ):
     if persona != "anonymous":
         actor = request.getfixturevalue(persona)
-        if actor == member:
-            pytest.skip(
-                "a member naming themselves is covered by the member row"
-            )  # pragma: no cover
         client.force_login(actor)
     # A member of the section to name (not the actor themselves).
     target = member if persona != "member" else request.getfixturevalue("supporter")
