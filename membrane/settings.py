@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sites",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -176,7 +175,6 @@ PASSWORD_HASHERS = env_list(
     ],
 )
 
-SITE_ID = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "membrane.accounts.adapter.AccountAdapter"

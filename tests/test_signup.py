@@ -74,6 +74,8 @@ def test_the_confirmation_then_the_welcome_email_go_through_the_worker(
     run_worker()
 
     assert len(mail.outbox) == 1
+    assert "example.com" not in mail.outbox[0].body
+    assert "Membrane" in mail.outbox[0].body  # the instance's name greets
     link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", mail.outbox[0].body).group(0)
     path = link.split("testserver", 1)[-1]
     response = client.post(path)

@@ -7,6 +7,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
 from membrane.accounts.services import welcome_email_send
+from membrane.core.instance import get_instance_settings
 from membrane.core.mail import email_queue
 
 
@@ -16,11 +17,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = allauth_context.request
-        ctx: dict[str, Any] = {
-            "request": request,
-            "email": email,
-            "current_site": get_current_site(request),
-        }
+        # allauth's emails greet from `current_site.name`: the instance's name.
+        site = get_current_site(request)
+        site.name = get_instance_settings().name
+        ctx: dict[str, Any] = {"request": request, "email": email, "current_site": site}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         html = ""
