@@ -152,3 +152,12 @@ def test_an_english_speaker_gets_the_welcome_email_in_english(client, charter, s
     welcome = [m for m in mail.outbox if "Welcome" in m.subject]
     assert len(welcome) == 1
     assert "Your address is confirmed" in welcome[0].body
+
+
+def test_the_sign_up_page_speaks_french_by_default(client, charter, settings):
+    settings.LANGUAGE_CODE = "fr"
+    page = client.get(reverse("account_signup")).content.decode()
+
+    assert "Je consens explicitement" in page
+    assert "Je suis sympathisant·e" in page
+    assert "tu participes à égalité" in page  # tutoiement, as La Coopol did

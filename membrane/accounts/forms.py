@@ -80,8 +80,8 @@ class SignupForm(SectionChoiceMixin):
     """The extra fields of allauth's sign-up form (email and password are allauth's)."""
 
     STATUS_CHOICES = [
-        ("supporter", _("I am a sympathisant·e")),
-        ("member", _("I am an adhérent·e (party member)")),
+        ("supporter", _("I am a supporter")),
+        ("member", _("I am a party member")),
     ]
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
@@ -189,7 +189,7 @@ class AccountDeleteForm(forms.Form):
     contributions = forms.ChoiceField(
         label=_("What becomes of my contributions"),
         choices=[
-            (KEEP, _("Keep them, signed “ancien membre”")),
+            (KEEP, _("Keep them, signed “former member”")),
             (REMOVE, _("Remove them")),
         ],
         initial=KEEP,

@@ -87,7 +87,7 @@ def membership_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "withdraw":
             membership_withdraw(user=user)
-            messages.success(request, _("You are now registered as a sympathisant·e."))
+            messages.success(request, _("You are now registered as a supporter."))
             return redirect("accounts:membership")
         if form.is_valid():
             membership_claim(
@@ -118,7 +118,7 @@ def membership_verify_view(request: AuthenticatedHttpRequest, person_id: int) ->
         raise PermissionDenied
     membership_verify(person=person, verified_by=request.user)
     messages.success(
-        request, _("%(name)s is now a verified adhérent·e.") % {"name": person.public_name}
+        request, _("%(name)s is now a verified member.") % {"name": person.public_name}
     )
     return redirect(safe_next_url(request, reverse("accounts:membership_queue")))
 

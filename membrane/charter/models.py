@@ -13,7 +13,7 @@ class CharterVersion(models.Model):
     a version is never edited (a change is a new version)."""
 
     number = models.PositiveIntegerField(_("version number"), unique=True)
-    title = models.CharField(_("title"), max_length=160, default=_("Charte de la coopérative"))
+    title = models.CharField(_("title"), max_length=160, default="Charte de la coopérative")
     preamble = models.TextField(_("preamble"), blank=True)
     summary_of_changes = models.TextField(_("what changed"), blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

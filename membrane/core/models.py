@@ -11,7 +11,7 @@ class InstanceSettings(models.Model):
 
     name = models.CharField(_("name"), max_length=80, default="Membrane")
     tagline = models.CharField(
-        _("tagline"), max_length=160, blank=True, default=_("La coopérative politique")
+        _("tagline"), max_length=160, blank=True, default="La coopérative politique"
     )
     logo = models.ImageField(_("logo"), upload_to="instance/", blank=True)
     primary_colour = models.CharField(

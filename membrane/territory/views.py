@@ -62,7 +62,7 @@ def section_join_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
     section = get_object_or_404(Unit.objects.sections(), slug=slug)
     if can_join_section(request.user, section):
         section_join(user=request.user, section=section)
-        messages.success(request, _("Welcome to the section %(name)s!") % {"name": section.name})
+        messages.success(request, _("Welcome to %(name)s!") % {"name": section.name})
     return redirect("territory:section", slug=section.slug)
 
 
@@ -84,7 +84,7 @@ def section_choose(request: AuthenticatedHttpRequest) -> HttpResponse:
         if section is not None:
             section_join(user=request.user, section=section)
             messages.success(
-                request, _("Welcome to the section %(name)s!") % {"name": section.name}
+                request, _("Welcome to %(name)s!") % {"name": section.name}
             )
             return redirect("territory:section", slug=section.slug)
         form.add_error(

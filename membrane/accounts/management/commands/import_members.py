@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from membrane.accounts.imports import ImportReport, MembershipImportError, membership_import
 
@@ -41,7 +42,10 @@ class Command(BaseCommand):
     def _print_report(self, report: ImportReport, *, verbosity: int) -> None:
         if report.dry_run:
             self.stdout.write(self.style.WARNING(_("Dry run: nothing was saved.")))
-        self.stdout.write(_("%(count)s rows read.") % {"count": report.rows})
+        self.stdout.write(
+            ngettext("%(count)s row read.", "%(count)s rows read.", report.rows)
+            % {"count": report.rows}
+        )
         summary = [
             (_("Verified"), report.verified_count),
             (_("Already verified"), report.already_verified_count),
