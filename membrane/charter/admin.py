@@ -42,7 +42,10 @@ class CharterVersionAdmin(admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[CharterVersion]) -> None:
         for version in queryset.order_by("number"):
             charter_publish(version=version)
-        messages.success(request, _("Published. Everyone will be asked to accept the new charter at their next visit."))
+        messages.success(
+            request,
+            _("Published. Everyone will be asked to accept the new charter at their next visit."),
+        )
 
 
 @admin.register(CharterAcceptance)

@@ -83,9 +83,7 @@ def section_choose(request: AuthenticatedHttpRequest) -> HttpResponse:
         section = form.cleaned_data.get("section")
         if section is not None:
             section_join(user=request.user, section=section)
-            messages.success(
-                request, _("Welcome to %(name)s!") % {"name": section.name}
-            )
+            messages.success(request, _("Welcome to %(name)s!") % {"name": section.name})
             return redirect("territory:section", slug=section.slug)
         form.add_error(
             "section_query", _("Type a commune, a postcode or a name to find your section.")
