@@ -25,6 +25,23 @@ say() { printf '==> %s\n' "$*"; }
 
 mkdir -p "$VAR_DIR" "$MAIL_DIR"
 
+# granian binds with SO_REUSEPORT: a second server on a busy port would start
+# silently and share the traffic with the old one. Refuse instead.
+if ! "$PY" - "$HOST" "$PORT" <<'PYEOF'
+import socket
+import sys
+
+probe = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
+try:
+    probe.bind((sys.argv[1], int(sys.argv[2])))
+except OSError:
+    sys.exit(1)
+PYEOF
+then
+    echo "ERROR: $HOST:$PORT is already in use (another Membrane still running?). Stop it, or set PORT=…" >&2
+    exit 1
+fi
+
 say "Database: ${DATABASE_URL:-SQLite in $VAR_DIR/membrane.sqlite3}" | sed -E 's#://([^:/@]+):[^@]*@#://\1:***@#'
 say "Migrating"
 "$PY" manage.py migrate --noinput
