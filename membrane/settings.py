@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "membrane.territory",
     "membrane.accounts",
     "membrane.charter",
+    "membrane.spaces",
+    "membrane.conversations",
+    "membrane.notifications",
     "membrane.api",
 ]
 

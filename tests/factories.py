@@ -55,6 +55,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"personne{n}@example.org")
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
+    handle = factory.Sequence(lambda n: f"personne-{n}")
     profile_visibility = ProfileVisibility.SIGNED_IN
     password = factory.django.Password(TEST_PASSWORD)
 

@@ -51,6 +51,8 @@ class User(AbstractUser):
         blank=True,
         help_text=_("How others see you. Leave empty to show your first and last name."),
     )
+    # The name to mention someone with: @camille-durand. Set at sign-up.
+    handle = models.SlugField(_("handle"), max_length=60, unique=True, null=True, blank=True)
     bio = models.TextField(_("short bio"), max_length=600, blank=True)
     commune = models.CharField(_("commune"), max_length=120, blank=True)
     photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
@@ -169,3 +171,28 @@ class PersonalAccessToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Follow(models.Model):
+    """A person follows another; two mutual follows make contacts (coopains)."""
+
+    follower = models.ForeignKey(
+        User, verbose_name=_("follower"), on_delete=models.CASCADE, related_name="following"
+    )
+    followed = models.ForeignKey(
+        User, verbose_name=_("followed"), on_delete=models.CASCADE, related_name="followers"
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followed"], name="unique_follow"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followed")), name="no_self_follow"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} → {self.followed_id}"

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from membrane.accounts.handles import handle_available, handle_base
 from membrane.accounts.models import PoliticalOpinionConsent, User
 from membrane.charter.services import charter_accept, current_charter
 from membrane.core.instance import get_instance_settings
@@ -22,6 +23,14 @@ CONSENT_WORDING = _(
     "of taking part in the life of the movement. I can withdraw this consent at any time by "
     "deleting my account."
 )
+
+
+def handle_assign(*, first_name: str, last_name: str) -> str:
+    """A free handle for these names: camille-durand, else camille-durand-2…"""
+    base = handle_base(first_name, last_name)
+    existing = User.objects.filter(handle__startswith=base).values_list("handle", flat=True)
+    taken = {handle for handle in existing if handle}
+    return handle_available(base, taken)
 
 
 def consent_record(*, user: User, wording_version: str = CONSENT_WORDING_VERSION) -> None:
@@ -42,6 +51,7 @@ def signup_complete(
     consent, the charter acceptance, the section and the membership claim."""
     user.first_name = first_name
     user.last_name = last_name
+    user.handle = handle_assign(first_name=first_name, last_name=last_name)
     user.language = language
     user.membership_claimed = claims_membership
     user.membership_number = membership_number if claims_membership else ""

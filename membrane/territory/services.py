@@ -28,11 +28,19 @@ def animator_remove(*, unit: Unit, user_id: int) -> None:
     Animator.objects.filter(unit=unit, user_id=user_id).delete()
 
 
+def _with_space(unit: Unit) -> Unit:
+    """Every unit has its conversation space (see spaces.services)."""
+    from membrane.spaces.services import territorial_space_ensure
+
+    territorial_space_ensure(unit)
+    return unit
+
+
 def national_unit() -> Unit:
-    unit, _created = Unit.objects.get_or_create(
+    unit, created = Unit.objects.get_or_create(
         kind=Unit.Kind.NATIONAL, defaults={"name": "National", "slug": "national"}
     )
-    return unit
+    return _with_space(unit)
 
 
 def federation_upsert(*, code: str, name: str) -> Unit:
@@ -42,7 +50,7 @@ def federation_upsert(*, code: str, name: str) -> Unit:
         code=code,
         defaults={"name": name, "parent": national, "slug": f"federation-{code.lower()}"},
     )
-    return unit
+    return _with_space(unit)
 
 
 def section_create(*, federation: Unit, name: str, commune: str, postcode: str) -> Unit:
@@ -53,11 +61,13 @@ def section_create(*, federation: Unit, name: str, commune: str, postcode: str) 
         while Unit.objects.filter(slug=slug).exists():
             slug = f"{base}-{suffix}"
             suffix += 1
-        return Unit.objects.create(
-            kind=Unit.Kind.SECTION,
-            parent=federation,
-            name=name,
-            slug=slug,
-            commune=commune,
-            postcode=postcode,
+        return _with_space(
+            Unit.objects.create(
+                kind=Unit.Kind.SECTION,
+                parent=federation,
+                name=name,
+                slug=slug,
+                commune=commune,
+                postcode=postcode,
+            )
         )

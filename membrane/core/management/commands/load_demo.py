@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
 
+from membrane.accounts.handles import handle_available, handle_base
 from membrane.accounts.models import (
     MembershipStatus,
     PoliticalOpinionConsent,
@@ -423,7 +424,10 @@ def _create_people(
     # Hashing is deliberately slow: once for everybody.
     password = make_password(DEMO_PASSWORD)
     rows = []
+    taken = {h for h in User.objects.exclude(handle=None).values_list("handle", flat=True) if h}
     for person in people:
+        handle = handle_available(handle_base(person.first_name, person.last_name), taken)
+        taken.add(handle)
         joined = person.date_joined
         claimed = person.status != MembershipStatus.SUPPORTER
         verified_at = None
@@ -435,6 +439,7 @@ def _create_people(
                 password=password,
                 first_name=person.first_name,
                 last_name=person.last_name,
+                handle=handle,
                 is_staff=person.is_staff,
                 is_superuser=person.is_staff,
                 date_joined=joined,

@@ -1,0 +1,78 @@
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+
+from membrane.conversations.models import Post, Reaction, ReadState, Thread
+from membrane.spaces.models import Space
+from membrane.spaces.selectors import readable_spaces_q
+
+
+def threads_of_space(*, space: Space, viewer: Any) -> QuerySet[Thread]:
+    """A space's threads, pinned first then by last activity, each with its
+    author and, for a signed-in viewer, whether it has unread posts."""
+    threads = Thread.objects.filter(space=space).select_related("author")
+    return with_unread(threads, viewer).order_by("-pinned", "-last_activity_at", "-pk")
+
+
+def with_unread(threads: QuerySet[Thread], viewer: Any) -> QuerySet[Thread]:
+    """Annotate `is_unread`: the thread moved since the viewer last read it
+    (never read counts as unread)."""
+    if not viewer.is_authenticated:
+        return threads
+    last_read = ReadState.objects.filter(thread=OuterRef("pk"), user=viewer).values("last_read_at")[
+        :1
+    ]
+    return threads.annotate(last_read_at=Subquery(last_read)).annotate(
+        is_unread=~Exists(
+            ReadState.objects.filter(
+                thread=OuterRef("pk"), user=viewer, last_read_at__gte=OuterRef("last_activity_at")
+            )
+        )
+    )
+
+
+def posts_of_thread(*, thread: Thread, viewer: Any) -> QuerySet[Post]:
+    """A thread's posts in order, with author, quoted post and its author,
+    reaction count, whether the viewer reacted, and who reacted."""
+    posts = (
+        Post.objects.filter(thread=thread)
+        .select_related("author", "quoted__author")
+        .annotate(
+            reaction_count=Count("reactions", distinct=True),
+            revision_count=Count("revisions", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "reactions",
+                queryset=Reaction.objects.select_related("user").order_by("created_at"),
+                to_attr="reaction_list",
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    if viewer.is_authenticated:
+        posts = posts.annotate(
+            viewer_reacted=Exists(Reaction.objects.filter(post=OuterRef("pk"), user=viewer))
+        )
+    return posts
+
+
+def readable_threads(viewer: Any) -> QuerySet[Thread]:
+    """Threads in spaces the viewer may read."""
+    return Thread.objects.filter(
+        space__in=Space.objects.filter(readable_spaces_q(viewer)).values("pk")
+    )
+
+
+def readable_posts(viewer: Any) -> QuerySet[Post]:
+    """Live posts in spaces the viewer may read."""
+    return Post.objects.filter(
+        deleted_at=None,
+        thread__space__in=Space.objects.filter(readable_spaces_q(viewer)).values("pk"),
+    )
+
+
+def unread_thread_count(viewer: Any) -> int:
+    if not viewer.is_authenticated:
+        return 0
+    return with_unread(readable_threads(viewer), viewer).filter(is_unread=True).count()  # type: ignore[misc]

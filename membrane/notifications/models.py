@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    MENTION = "mention", _("someone mentions me")
+    REPLY = "reply", _("a reply in my thread")
+    QUOTE = "quote", _("someone quotes my message")
+    JOIN_REQUEST = "join_request", _("a request to join a group I animate")
+    REQUEST_ACCEPTED = "request_accepted", _("my request to join a group is accepted")
+    NEW_THREAD = "new_thread", _("a new thread in a group I animate")
+    INVITATION = "invitation", _("an invitation to a group")
+    NEW_FOLLOWER = "new_follower", _("someone follows me")
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("on the site")
+    EMAIL = "email", _("on the site and by email at once")
+    OFF = "off", _("off")
+
+
+# What each kind does when the person has not chosen.
+DEFAULT_CHANNELS = {
+    Kind.MENTION: Channel.EMAIL,
+    Kind.REPLY: Channel.IN_APP,
+    Kind.QUOTE: Channel.IN_APP,
+    Kind.JOIN_REQUEST: Channel.EMAIL,
+    Kind.REQUEST_ACCEPTED: Channel.EMAIL,
+    Kind.NEW_THREAD: Channel.IN_APP,
+    Kind.INVITATION: Channel.EMAIL,
+    Kind.NEW_FOLLOWER: Channel.IN_APP,
+}
+
+
+class Notification(models.Model):
+    """Something that happened for a person. Explicit, nullable links to what
+    it is about (no generic foreign key)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    space = models.ForeignKey(
+        "spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    thread = models.ForeignKey(
+        "conversations.Thread", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        "conversations.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class Preference(models.Model):
+    """A person's choice of channel for one kind of notification."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind} · {self.channel}"

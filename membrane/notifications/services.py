@@ -1,0 +1,96 @@
+"""Notifications: in-app rows, and an email at once where the person wants it.
+
+Callers call `notify` after their transaction commits (transaction.on_commit)
+and pass only recipients who may see what it is about."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from membrane.core.instance import get_instance_settings
+from membrane.core.mail import email_queue_from_templates
+from membrane.notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
+
+
+def channels_for(*, users: list[Any], kind: str) -> dict[int, str]:
+    """Each person's channel for this kind: their choice, else the default."""
+    chosen = dict(
+        Preference.objects.filter(user__in=users, kind=kind).values_list("user_id", "channel")
+    )
+    default = DEFAULT_CHANNELS[Kind(kind)]
+    return {user.pk: chosen.get(user.pk, default) for user in users}
+
+
+def notify(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    actor: Any = None,
+    space: Any = None,
+    thread: Any = None,
+    post: Any = None,
+) -> list[Notification]:
+    """Notify each recipient (never the actor themselves, never twice), as
+    their preferences say. Returns the notifications created."""
+    seen: set[int] = set()
+    people = []
+    for person in recipients:
+        if person is None or person.pk in seen or (actor is not None and person.pk == actor.pk):
+            continue
+        if not person.is_active or person.erased_at is not None:
+            continue
+        seen.add(person.pk)
+        people.append(person)
+    if not people:
+        return []
+    channels = channels_for(users=people, kind=kind)
+    wanted = [person for person in people if channels[person.pk] != Channel.OFF]
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(
+            Notification(
+                recipient=person, kind=kind, actor=actor, space=space, thread=thread, post=post
+            )
+            for person in wanted
+        )
+        by_email = [n for n in created if channels[n.recipient_id] == Channel.EMAIL]
+        for notification in by_email:
+            _email_notification(notification)
+        if by_email:
+            Notification.objects.filter(pk__in=[n.pk for n in by_email]).update(
+                emailed_at=timezone.now()
+            )
+    return created
+
+
+def _email_notification(notification: Notification) -> None:
+    recipient = notification.recipient
+    email_queue_from_templates(
+        to=recipient.email,
+        template_prefix="notifications/email/notification",
+        context={
+            "notification": notification,
+            "recipient": recipient,
+            "instance_name": get_instance_settings().name,
+            "site_url": settings.SITE_URL,
+        },
+        language=recipient.language,
+        purpose=f"notification:{notification.kind}",
+    )
+
+
+def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+    """Mark some (or all) of a person's notifications read; returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+def preference_set(*, user: Any, kind: str, channel: str) -> Preference:
+    preference, _created = Preference.objects.update_or_create(
+        user=user, kind=kind, defaults={"channel": channel}
+    )
+    return preference
