@@ -259,6 +259,9 @@ PRIVACY_MODULES = [
     "membrane.accounts.privacy",
     "membrane.territory.privacy",
     "membrane.charter.privacy",
+    "membrane.spaces.privacy",
+    "membrane.conversations.privacy",
+    "membrane.notifications.privacy",
 ]
 
 LOGGING = {

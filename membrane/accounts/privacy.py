@@ -3,7 +3,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from membrane.accounts.models import PersonalAccessToken, PoliticalOpinionConsent, User
+from membrane.accounts.models import Follow, PersonalAccessToken, PoliticalOpinionConsent, User
 
 
 def export_personal_data(user: Any) -> dict[str, Any]:
@@ -30,6 +30,13 @@ def export_personal_data(user: Any) -> dict[str, Any]:
                 user.membership_verified_at.isoformat() if user.membership_verified_at else None
             ),
         },
+        "handle": user.handle,
+        "following": list(
+            Follow.objects.filter(follower=user).values_list("followed_id", flat=True)
+        ),
+        "followers": list(
+            Follow.objects.filter(followed=user).values_list("follower_id", flat=True)
+        ),
         "email_addresses": [
             {"email": email, "verified": verified, "primary": primary}
             for email, verified, primary in EmailAddress.objects.filter(user=user).values_list(
@@ -65,6 +72,8 @@ def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
     EmailAddress.objects.filter(user=user).delete()
     PersonalAccessToken.objects.filter(user=user).delete()
     PoliticalOpinionConsent.objects.filter(user=user).delete()
+    Follow.objects.filter(follower=user).delete()
+    Follow.objects.filter(followed=user).delete()
     if user.photo:
         # Delete the file only once the erasure is committed.
         photo_name, storage = user.photo.name, user.photo.storage
@@ -74,6 +83,7 @@ def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
         first_name="",
         last_name="",
         display_name="",
+        handle=None,
         bio="",
         commune="",
         photo="",

@@ -37,7 +37,7 @@ def _with_space(unit: Unit) -> Unit:
 
 
 def national_unit() -> Unit:
-    unit, created = Unit.objects.get_or_create(
+    unit, _created = Unit.objects.get_or_create(
         kind=Unit.Kind.NATIONAL, defaults={"name": "National", "slug": "national"}
     )
     return _with_space(unit)
