@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from membrane.accounts.models import PersonalAccessToken, PoliticalOpinionConsent, User
+from membrane.accounts.models import Follow, PersonalAccessToken, PoliticalOpinionConsent, User
 from membrane.accounts.services import membership_verify
 
 
@@ -100,3 +100,12 @@ class PersonalAccessTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__email", "name", "prefix"]
     readonly_fields = ["token_hash"]
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["follower", "followed", "created_at"]
+    list_select_related = ["follower", "followed"]
+    search_fields = ["follower__email", "followed__email"]
+    raw_id_fields = ["follower", "followed"]
+    readonly_fields = ["created_at"]

@@ -19,4 +19,7 @@ urlpatterns = [
     ),
     path("membres/<int:person_id>/", views.profile_detail, name="profile"),
     path("membres/<int:person_id>/photo/", views.profile_photo, name="photo"),
+    path("membres/<int:person_id>/suivre/", views.follow_view, name="follow"),
+    path("membres/<int:person_id>/ne-plus-suivre/", views.unfollow_view, name="unfollow"),
+    path("membres/<int:person_id>/contacts/", views.contact_list, name="contacts"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,10 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from membrane.accounts.follows import (
+    FollowError,
+    can_follow,
+    contacts_of,
+    follow,
+    follow_counts,
+    groups_of,
+    is_following,
+    recent_contributions,
+    unfollow,
+)
 from membrane.accounts.forms import AccountDeleteForm, MembershipForm, ProfileForm
 from membrane.accounts.models import User
 from membrane.accounts.permissions import access_profile, can_verify_membership
-from membrane.accounts.selectors import memberships_to_verify
+from membrane.accounts.selectors import memberships_to_verify, people_visible_to
 from membrane.accounts.services import (
     account_delete,
     membership_claim,
@@ -30,11 +42,67 @@ from membrane.territory.permissions import animated_unit_ids
 
 def profile_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access_profile(request.user, person_id)
-    return render(
-        request,
-        "accounts/profile.html",
-        {"person": person, "can_verify": can_verify_membership(request.user, person)},
-    )
+    return _profile_page(request, person)
+
+
+def _profile_page(
+    request: HttpRequest,
+    person: User,
+    *,
+    template: str = "accounts/profile.html",
+    status: int = 200,
+) -> HttpResponse:
+    """The profile, as the viewer may see it: counts, follow button, groups,
+    section and recent contributions — nothing from spaces they cannot read."""
+    viewer = request.user
+    context = {
+        "person": person,
+        "can_verify": can_verify_membership(viewer, person),
+        "counts": follow_counts(person),
+        "can_follow": can_follow(viewer, person),
+        "is_following": is_following(follower=viewer, followed=person),
+        "memberships": groups_of(person=person, viewer=viewer),
+        "contributions": recent_contributions(person=person, viewer=viewer),
+    }
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def follow_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    person = access_profile(request.user, person_id)
+    try:
+        follow(follower=request.user, followed=person)
+    except FollowError as error:
+        messages.error(request, str(error))
+        return _profile_page(request, person, status=400)
+    return _after_follow_change(request, person, _("You now follow %(name)s."))
+
+
+@login_required
+@require_POST
+def unfollow_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    person = access_profile(request.user, person_id)
+    unfollow(follower=request.user, followed=person)
+    return _after_follow_change(request, person, _("You no longer follow %(name)s."))
+
+
+def _after_follow_change(
+    request: AuthenticatedHttpRequest, person: User, message: str
+) -> HttpResponse:
+    if request.htmx:
+        # The button and the counts, swapped in place.
+        return _profile_page(request, person, template="accounts/profile.html#follow")
+    messages.success(request, message % {"name": person.public_name})
+    return redirect(safe_next_url(request, reverse("accounts:profile", args=[person.pk])))
+
+
+def contact_list(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person's contacts (coopains) whose profiles the viewer may see."""
+    person = access_profile(request.user, person_id)
+    contacts = people_visible_to(request.user, contacts_of(person))
+    page = Paginator(contacts, 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/contacts.html", {"person": person, "page": page})
 
 
 def profile_photo(request: HttpRequest, person_id: int) -> FileResponse:

@@ -1,7 +1,8 @@
 """Notifications: in-app rows, and an email at once where the person wants it.
 
 Callers call `notify` after their transaction commits (transaction.on_commit)
-and pass only recipients who may see what it is about."""
+and should pass only recipients who may see what it is about; `notify` checks
+again, so that a private thread never reaches someone outside it."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -13,6 +14,8 @@ from django.utils import timezone
 from membrane.core.instance import get_instance_settings
 from membrane.core.mail import email_queue_from_templates
 from membrane.notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
+from membrane.notifications.selectors import visible_notifications_q
+from membrane.spaces.permissions import can_view_space
 
 
 def channels_for(*, users: list[Any], kind: str) -> dict[int, str]:
@@ -42,6 +45,8 @@ def notify(
             continue
         if not person.is_active or person.erased_at is not None:
             continue
+        if not _may_see(person, kind=kind, space=space, thread=thread):
+            continue
         seen.add(person.pk)
         people.append(person)
     if not people:
@@ -63,6 +68,15 @@ def notify(
                 emailed_at=timezone.now()
             )
     return created
+
+
+def _may_see(person: Any, *, kind: str, space: Any, thread: Any) -> bool:
+    """The same rule as selectors.visible_notifications_q, for one person."""
+    if thread is not None:
+        return can_view_space(person, thread.space)
+    if space is not None and kind != Kind.INVITATION:
+        return can_view_space(person, space)
+    return True
 
 
 def _email_notification(notification: Notification) -> None:
@@ -89,8 +103,28 @@ def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> i
     return unread.update(read_at=timezone.now())
 
 
+def notifications_mark_hidden_read(*, user: Any) -> int:
+    """Mark read the unread notifications the person may no longer see (they
+    left the private group since), so that the header's count, which does not
+    check visibility, matches the notification centre. Returns how many."""
+    hidden = Notification.objects.filter(recipient=user, read_at=None).exclude(
+        visible_notifications_q(user)
+    )
+    return Notification.objects.filter(pk__in=hidden.values("pk")).update(read_at=timezone.now())
+
+
 def preference_set(*, user: Any, kind: str, channel: str) -> Preference:
     preference, _created = Preference.objects.update_or_create(
         user=user, kind=kind, defaults={"channel": channel}
     )
     return preference
+
+
+def preferences_save(*, user: Any, channels: dict[str, str]) -> None:
+    """Save a person's channel for each kind given (all at once or none)."""
+    unknown = set(channels) - set(Kind.values)
+    if unknown:
+        raise ValueError(f"Not notification kinds: {sorted(unknown)}")
+    with transaction.atomic():
+        for kind, channel in channels.items():
+            preference_set(user=user, kind=kind, channel=Channel(channel))
