@@ -1,11 +1,20 @@
+from typing import Any
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from membrane.conversations.feed import feed_items
 from membrane.core.instance import get_instance_settings
+
+HOME_FEED_LENGTH = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    context: dict[str, Any] = {}
+    if request.user.is_authenticated:
+        items, next_cursor = feed_items(viewer=request.user, limit=HOME_FEED_LENGTH)
+        context = {"feed_items": items, "next_cursor": next_cursor}
+    return render(request, "core/home.html", context)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,189 @@
+"""The home feed: what is new in my spaces and from the people I follow.
+
+Three sources — new threads, new replies, new members of my groups — are
+merged into one list, newest first. Each page costs one query per source,
+whatever its length: every source fetches its next `limit + 1` items after
+the cursor (keyset pagination, never OFFSET), with their joins, and the
+merge happens in Python.
+
+The order is total: (time, kind, id), descending. A cursor names the last
+item shown; the next page holds what comes strictly after it.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Left
+
+from membrane.accounts.models import Follow, User
+from membrane.accounts.selectors import people_visible_to
+from membrane.conversations.models import Post, Thread
+from membrane.conversations.selectors import readable_posts, readable_threads
+from membrane.spaces.models import Membership, Space
+from membrane.territory.permissions import animated_unit_ids
+
+PAGE_SIZE = 20
+EXCERPT_LENGTH = 300
+
+THREAD = "thread"
+POST = "post"
+MEMBER = "member"
+# Ties on time are broken by kind, then by id: the order must be total for
+# the cursor to walk every item exactly once.
+_KIND_RANK = {MEMBER: 0, POST: 1, THREAD: 2}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_CURSOR_LENGTH = 100
+
+
+class InvalidCursor(ValueError):
+    """The `cursor` parameter is not one this feed gave out."""
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One line of the feed: `kind` is "thread", "post" or "member"; `obj` is
+    the Thread, Post or Membership, loaded with what the template shows."""
+
+    kind: str
+    at: datetime
+    id: int
+    obj: Any
+
+    @property
+    def key(self) -> tuple[datetime, int, int]:
+        return (self.at, _KIND_RANK[self.kind], self.id)
+
+    @property
+    def cursor(self) -> str:
+        return encode_cursor(self.at, self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class _Position:
+    at: datetime
+    kind: str
+    id: int
+
+
+def encode_cursor(at: datetime, kind: str, item_id: int) -> str:
+    micros = (at - _EPOCH) // timedelta(microseconds=1)
+    raw = f"{micros}.{kind}.{item_id}".encode("ascii")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> _Position:
+    """The position a cursor names. Raises InvalidCursor for anything this
+    feed did not produce."""
+    if len(cursor) > _MAX_CURSOR_LENGTH:
+        raise InvalidCursor("cursor too long")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        micros_text, kind, id_text = raw.split(".")
+        micros, item_id = int(micros_text), int(id_text)
+        at = _EPOCH + timedelta(microseconds=micros)
+    except (binascii.Error, UnicodeError, ValueError, OverflowError) as error:
+        raise InvalidCursor("malformed cursor") from error
+    if kind not in _KIND_RANK or micros < 0 or item_id <= 0:
+        raise InvalidCursor("malformed cursor")
+    return _Position(at=at, kind=kind, id=item_id)
+
+
+def feed_items(
+    *, viewer: Any, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> tuple[list[FeedItem], str | None]:
+    """The viewer's feed after `cursor` (from the start if None), at most
+    `limit` items, and the cursor of the next page (None on the last page).
+
+    Shows, from spaces the viewer may read: threads and replies in the
+    spaces they belong to (national, their federation and section, the
+    units they animate, their groups); threads and replies by the people
+    they follow; people joining their groups (only those whose profile the
+    viewer may see). Never the viewer's own doings, never deleted posts.
+    Raises InvalidCursor for a malformed cursor."""
+    position = decode_cursor(cursor) if cursor else None
+    mine = _member_spaces(viewer)
+    followed = Follow.objects.filter(follower=viewer).values("followed_id")
+    relevant_threads = readable_threads(viewer).filter(Q(space__in=mine) | Q(author__in=followed))
+    relevant_posts = readable_posts(viewer).filter(
+        Q(thread__space__in=mine) | Q(author__in=followed)
+    )
+    sources: list[tuple[str, QuerySet[Any], str]] = [
+        (THREAD, _new_threads(relevant_threads, viewer), "created_at"),
+        (POST, _new_replies(relevant_posts, viewer), "created_at"),
+        (MEMBER, _new_members(viewer), "joined_at"),
+    ]
+    items: list[FeedItem] = []
+    for kind, queryset, time_field in sources:
+        newest = _after(queryset, kind=kind, time_field=time_field, position=position)
+        page = newest.order_by(f"-{time_field}", "-pk")[: limit + 1]
+        items.extend(FeedItem(kind, getattr(obj, time_field), obj.pk, obj) for obj in page)
+    items.sort(key=lambda item: item.key, reverse=True)
+    if len(items) > limit:
+        items = items[:limit]
+        return items, items[-1].cursor
+    return items, None
+
+
+def _member_spaces(viewer: Any) -> QuerySet[Space, Any]:
+    """The spaces the viewer belongs to (a subquery of ids)."""
+    belongs = Q(kind=Space.Kind.NATIONAL) | Q(
+        pk__in=Membership.objects.filter(user=viewer).values("space_id")
+    )
+    if viewer.section_id is not None:
+        belongs |= Q(unit_id=viewer.section_id) | Q(unit_id=viewer.section.parent_id)
+    animated = animated_unit_ids(viewer)
+    if animated:
+        belongs |= Q(unit_id__in=animated)
+    return Space.objects.filter(belongs).values("pk")
+
+
+def _new_threads(threads: QuerySet[Thread], viewer: Any) -> QuerySet[Thread]:
+    # The opening post's start, as an excerpt: a deleted one has an empty body.
+    opening = Post.objects.filter(thread=OuterRef("pk")).order_by("pk").values("body")[:1]
+    return (
+        threads.exclude(author=viewer)
+        .select_related("author", "space__unit")
+        .annotate(excerpt=Left(Subquery(opening), EXCERPT_LENGTH))
+    )
+
+
+def _new_replies(posts: QuerySet[Post], viewer: Any) -> QuerySet[Post]:
+    """Replies only: a thread's opening post is shown as the thread."""
+    earlier = Post.objects.filter(thread_id=OuterRef("thread_id"), pk__lt=OuterRef("pk"))
+    return (
+        posts.exclude(author=viewer)
+        .filter(Exists(earlier))
+        .select_related("author", "thread__space__unit")
+        .annotate(excerpt=Left("body", EXCERPT_LENGTH))
+        .defer("body", "body_html", "search_key")
+    )
+
+
+def _new_members(viewer: Any) -> QuerySet[Membership]:
+    my_groups = Membership.objects.filter(user=viewer).values("space_id")
+    visible_people = people_visible_to(viewer, User.objects.all()).values("pk")
+    return (
+        Membership.objects.filter(space__in=my_groups, user__in=visible_people)
+        .exclude(user=viewer)
+        .select_related("user", "space")
+    )
+
+
+def _after(
+    queryset: QuerySet[Any], *, kind: str, time_field: str, position: _Position | None
+) -> QuerySet[Any]:
+    """The items of one source that come strictly after `position` in the
+    feed's order (time, kind rank, id), descending."""
+    if position is None:
+        return queryset
+    rank, cursor_rank = _KIND_RANK[kind], _KIND_RANK[position.kind]
+    earlier = Q(**{f"{time_field}__lt": position.at})
+    if rank < cursor_rank:
+        return queryset.filter(earlier | Q(**{time_field: position.at}))
+    if rank == cursor_rank:
+        return queryset.filter(earlier | Q(**{time_field: position.at}, pk__lt=position.id))
+    return queryset.filter(earlier)

@@ -1,0 +1,161 @@
+"""Search across threads (title), posts (body), groups and territorial spaces
+(name, description; a section's commune and postcode) and people (name,
+handle, commune), honouring every visibility rule: threads and posts come
+from `readable_threads` / `readable_posts`, people from `people_visible_to`;
+group names and descriptions are public (the directory's rule), private
+groups' threads and posts are not.
+
+On PostgreSQL, threads and posts use full-text search with French stemming
+("élections" finds "élection"), ranked; on both databases every word of the
+normalised query is also matched against the `search_key` columns (so
+"election" finds "élection" everywhere, and SQLite gets a working search).
+"""
+
+import re
+import unicodedata
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, Left
+
+from membrane.accounts.models import User
+from membrane.accounts.selectors import people_visible_to
+from membrane.conversations.models import Post, Thread
+from membrane.conversations.selectors import readable_posts, readable_threads
+from membrane.core.text import normalize_for_search
+from membrane.spaces.models import Membership, Space
+
+MAX_QUERY_LENGTH = 200
+PAGE_SIZE = 20
+EXCERPT_LENGTH = 300
+THREADS, POSTS, GROUPS, PEOPLE = "threads", "posts", "groups", "people"
+KINDS = (THREADS, POSTS, GROUPS, PEOPLE)
+
+
+class InvalidQuery(ValueError):
+    """A query the search refuses; the message says why."""
+
+
+def clean_query(query: str) -> str:
+    """The query as searched: control characters removed (PostgreSQL refuses
+    a NUL), spaces collapsed. Raises InvalidQuery beyond MAX_QUERY_LENGTH."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidQuery(f"A search has at most {MAX_QUERY_LENGTH} characters.")
+    printable = "".join(" " if unicodedata.category(c).startswith("C") else c for c in query)
+    return " ".join(printable.split())
+
+
+def search(
+    *, viewer: Any, query: str, kinds: tuple[str, ...] = KINDS, page: int | str | None = 1
+) -> dict[str, Page[Any]]:
+    """For each kind asked for, the page `page` of its results (PAGE_SIZE a
+    page; `page.paginator.count` is the number found). A query with no word
+    finds nothing: {}. Raises InvalidQuery for an over-long query and
+    ValueError for an unknown kind."""
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"Unknown kinds of result: {sorted(unknown)}")
+    query = clean_query(query)
+    words = normalize_for_search(query).split()
+    if not words:
+        return {}
+    finders = {
+        THREADS: lambda: _threads(viewer, query, words),
+        POSTS: lambda: _posts(viewer, query, words),
+        GROUPS: lambda: _spaces(viewer, words),
+        PEOPLE: lambda: _people(viewer, words),
+    }
+    return {kind: Paginator(finders[kind](), PAGE_SIZE).get_page(page) for kind in kinds}
+
+
+def _full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _every_word(field: str, words: list[str]) -> Q:
+    condition = Q()
+    for word in words:
+        condition &= Q(**{f"{field}__contains": word})
+    return condition
+
+
+def _threads(viewer: Any, query: str, words: list[str]) -> QuerySet[Thread]:
+    threads = readable_threads(viewer).select_related("author", "space__unit")
+    found = _every_word("search_key", words)
+    if not _full_text():
+        return threads.filter(found).order_by("-last_activity_at", "-pk")
+    vector = SearchVector("title", config="french")
+    terms = SearchQuery(query, config="french", search_type="websearch")
+    return (
+        threads.annotate(document=vector, rank=SearchRank(vector, terms))
+        .filter(Q(document=terms) | found)
+        .order_by("-rank", "-last_activity_at", "-pk")
+    )
+
+
+def _posts(viewer: Any, query: str, words: list[str]) -> QuerySet[Post]:
+    posts = (
+        readable_posts(viewer)
+        .select_related("author", "thread__space__unit")
+        .annotate(excerpt=Left("body", EXCERPT_LENGTH))
+        .defer("body", "body_html", "search_key")
+    )
+    found = _every_word("search_key", words)
+    if not _full_text():
+        return posts.filter(found).order_by("-created_at", "-pk")
+    vector = SearchVector("body", config="french")
+    terms = SearchQuery(query, config="french", search_type="websearch")
+    return (
+        posts.annotate(document=vector, rank=SearchRank(vector, terms))
+        .filter(Q(document=terms) | found)
+        .order_by("-rank", "-created_at", "-pk")
+    )
+
+
+def _spaces(viewer: Any, words: list[str]) -> QuerySet[Space]:
+    """Groups by name and description, every group (a private group's name
+    and description are public); territorial spaces by their unit's name,
+    commune and postcode. Groups first, the most populated first."""
+    groups = Q(kind=Space.Kind.GROUP) & _every_word("search_key", words)
+    territorial = Q(unit__isnull=False) & _every_word("unit__search_key", words)
+    spaces = (
+        Space.objects.filter(groups | territorial)
+        .select_related("unit")
+        .annotate(member_count=Count("memberships", distinct=True))
+    )
+    if viewer.is_authenticated:
+        spaces = spaces.annotate(
+            is_member=Exists(Membership.objects.filter(space=OuterRef("pk"), user=viewer))
+        )
+    return spaces.order_by("-kind", "-member_count", "name", "pk")
+
+
+def _people(viewer: Any, words: list[str]) -> QuerySet[User]:
+    """People whose profile the viewer may see, by name, handle or commune,
+    ignoring case and accents on both databases."""
+    text = Concat(
+        F("first_name"), Value(" "), F("last_name"), Value(" "), F("display_name"),
+        Value(" "), Cast("handle", CharField()), Value(" "), F("commune"),
+    )  # fmt: skip
+    people = people_visible_to(viewer).annotate(search_text=text)
+    for word in words:
+        people = people.filter(search_text__iregex=_accent_insensitive(word))
+    return people.select_related("section").order_by("last_name", "first_name", "pk")
+
+
+# The letters a normalised French word may stand for: users have no normalised
+# copy of their names, so each letter of the word matches its accented and
+# capital forms (a regular expression works on SQLite and PostgreSQL alike).
+_FORMS = {
+    "a": "aàâäáãåAÀÂÄÁÃÅ", "c": "cçCÇ", "e": "eéèêëEÉÈÊË", "i": "iîïíìIÎÏÍÌ",
+    "n": "nñNÑ", "o": "oôöóòõOÔÖÓÒÕ", "u": "uùûüúUÙÛÜÚ", "y": "yÿýYŸÝ", "œ": "œŒ", "æ": "æÆ",
+}  # fmt: skip
+
+
+def _accent_insensitive(word: str) -> str:
+    """A regular expression matching `word` (normalised by
+    normalize_for_search) in text with accents and capitals."""
+    return "".join(f"[{_FORMS[char]}]" if char in _FORMS else re.escape(char) for char in word)
