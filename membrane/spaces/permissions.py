@@ -97,7 +97,15 @@ def can_leave_space(user: Any, space: Space) -> bool:
     return space.is_group and _is_group_member(user, space)
 
 
+def can_create_group(user: Any) -> bool:
+    """Any confirmed person (signed in, so their email is confirmed; active;
+    not erased) may create a thematic group."""
+    return _is_active_person(user)
+
+
 def _is_group_member(user: Any, space: Space) -> bool:
+    if not user.is_authenticated:
+        return False
     return Membership.objects.filter(space=space, user=user).exists()
 
 

@@ -1,11 +1,14 @@
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from membrane.accounts.selectors import people_visible_to
 from membrane.core.text import normalize_for_search
-from membrane.spaces.models import Membership, Role, Space
+from membrane.spaces.models import Invitation, JoinRequest, Membership, Role, Space
+from membrane.territory.models import Unit
 
 
 def readable_spaces_q(user: Any) -> Q:
@@ -43,7 +46,13 @@ def readable_spaces(user: Any) -> QuerySet[Space]:
 def group_directory(*, query: str = "", viewer: Any) -> QuerySet[Space]:
     """Every group (private ones too: their name and description are public),
     with member counts and whether the viewer belongs, most populated first."""
-    groups = Space.objects.groups().annotate(member_count=Count("memberships", distinct=True))
+    groups = Space.objects.groups().annotate(
+        member_count=Count(
+            "memberships",
+            filter=Q(memberships__user__is_active=True),
+            distinct=True,
+        )
+    )
     if viewer.is_authenticated:
         groups = groups.annotate(
             is_member=Exists(Membership.objects.filter(space=OuterRef("pk"), user=viewer))
@@ -82,3 +91,80 @@ def group_members(space: Space) -> QuerySet[Membership]:
 
 def space_animators(space: Space) -> QuerySet[Membership]:
     return Membership.objects.filter(space=space, role__gte=Role.ANIMATOR).select_related("user")
+
+
+def group_members_visible_to(
+    *, space: Space, viewer: Any, manager: bool = False
+) -> QuerySet[Membership]:
+    """A group's members that the viewer may see: everyone for its animators
+    (`manager`), else those whose profile the viewer may see."""
+    members = group_members(space).filter(user__erased_at=None)
+    if manager:
+        return members
+    return members.filter(user__in=people_visible_to(viewer).values("pk"))
+
+
+def space_member_count(space: Space) -> int:
+    """How many people belong to the space: a group's active members; the
+    people of a section, of a federation's sections, or everyone (national)."""
+    if space.is_group:
+        return Membership.objects.filter(
+            space=space, user__is_active=True, user__erased_at=None
+        ).count()
+    if space.unit is None:
+        return 0
+    people = get_user_model().objects.filter(is_active=True, erased_at=None)
+    if space.unit.kind == Unit.Kind.SECTION:
+        people = people.filter(section_id=space.unit.pk)
+    elif space.unit.kind == Unit.Kind.FEDERATION:
+        people = people.filter(section__parent_id=space.unit.pk)
+    return people.count()
+
+
+def pending_request_of(*, space: Space, user: Any) -> JoinRequest | None:
+    if not user.is_authenticated:
+        return None
+    return JoinRequest.objects.filter(
+        space=space, user=user, status=JoinRequest.Status.PENDING
+    ).first()
+
+
+def has_pending_invitation(*, space: Space, user: Any) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Invitation.objects.filter(space=space, user=user, accepted_at=None).exists()
+
+
+def pending_join_requests(space: Space) -> QuerySet[JoinRequest]:
+    """Requests waiting for an answer, oldest first, with who asks."""
+    return (
+        JoinRequest.objects.filter(space=space, status=JoinRequest.Status.PENDING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def invitable_people(*, space: Space, viewer: Any, query: str, limit: int = 20) -> QuerySet[Any]:
+    """People the viewer may see and invite to the group, found by handle
+    (`@camille-durand`, exact match first) or by name; members left out, each
+    with `already_invited`."""
+    words = query.strip().lstrip("@").split()
+    if not words:
+        return get_user_model().objects.none()
+    handle = words[0].lower() if len(words) == 1 else ""
+    people = people_visible_to(viewer).exclude(space_memberships__space=space)
+    for word in words[:5]:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(display_name__icontains=word)
+            | Q(handle__icontains=word)
+        )
+    return people.annotate(
+        exact=Case(
+            When(handle=handle, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
+        already_invited=Exists(
+            Invitation.objects.filter(space=space, user=OuterRef("pk"), accepted_at=None)
+        ),
+    ).order_by("exact", "last_name", "first_name", "pk")[:limit]

@@ -4,6 +4,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from membrane.notifications.models import Kind
 from membrane.notifications.services import notify
@@ -21,10 +22,14 @@ class SpaceError(ValueError):
     """A change that the rules of the space refuse; the message says why."""
 
 
+# Addresses the pages of groups use themselves (/groupes/nouveau/).
+_RESERVED_SLUGS = {"nouveau"}
+
+
 def _free_slug(base: str) -> str:
     base = slugify(base)[:120] or "groupe"
     slug, suffix = base, 2
-    while Space.objects.filter(slug=slug).exists():
+    while slug in _RESERVED_SLUGS or Space.objects.filter(slug=slug).exists():
         slug, suffix = f"{base}-{suffix}", suffix + 1
     return slug
 
@@ -34,14 +39,19 @@ def territorial_space_ensure(unit: Unit) -> Space:
     Territorial spaces are private to the people of the unit."""
     space = Space.objects.filter(unit=unit).first()
     if space is None:
-        space = Space.objects.create(
-            kind=_KIND_OF_UNIT[Unit.Kind(unit.kind)],
-            unit=unit,
-            name=unit.name,
-            slug=_free_slug(unit.slug),
-            visibility=Space.Visibility.PRIVATE,
-            joining=Space.Joining.INVITATION,
-        )
+        try:
+            with transaction.atomic():
+                space = Space.objects.create(
+                    kind=_KIND_OF_UNIT[Unit.Kind(unit.kind)],
+                    unit=unit,
+                    name=unit.name,
+                    slug=_free_slug(unit.slug),
+                    visibility=Space.Visibility.PRIVATE,
+                    joining=Space.Joining.INVITATION,
+                )
+        except IntegrityError:
+            # Two first visits at once: the other one created it.
+            space = Space.objects.get(unit=unit)
     return space
 
 
@@ -109,7 +119,7 @@ def group_leave(*, group: Space, user: Any) -> None:
             ).exclude(pk=membership.pk)
             others = Membership.objects.filter(space=group).exclude(pk=membership.pk)
             if others.exists() and not other_animators.exists():
-                raise SpaceError("Name another animator before leaving: the group needs one.")
+                raise SpaceError(_("Name another animator before leaving: the group needs one."))
         membership.delete()
 
 
@@ -119,7 +129,7 @@ def join_request_create(*, group: Space, user: Any, message: str = "") -> JoinRe
         with transaction.atomic():
             request = JoinRequest.objects.create(space=group, user=user, message=message.strip())
     except IntegrityError:
-        raise SpaceError("Your request is already waiting for an answer.") from None
+        raise SpaceError(_("Your request is already waiting for an answer.")) from None
     animators = [
         m.user
         for m in Membership.objects.filter(space=group, role__gte=Role.ANIMATOR).select_related(
@@ -136,7 +146,7 @@ def join_request_decide(*, join_request: JoinRequest, by: Any, accept: bool) -> 
     with transaction.atomic():
         join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
         if join_request.status != JoinRequest.Status.PENDING:
-            raise SpaceError("This request has already been answered.")
+            raise SpaceError(_("This request has already been answered."))
         join_request.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.REFUSED
         join_request.decided_by = by
         join_request.decided_at = timezone.now()
@@ -156,10 +166,16 @@ def join_request_decide(*, join_request: JoinRequest, by: Any, accept: bool) -> 
 
 def invitation_create(*, group: Space, user: Any, invited_by: Any) -> Invitation:
     if Membership.objects.filter(space=group, user=user).exists():
-        raise SpaceError("This person is already a member.")
+        raise SpaceError(_("This person is already a member."))
     invitation, created = Invitation.objects.get_or_create(
         space=group, user=user, defaults={"invited_by": invited_by}
     )
+    if not created and invitation.accepted_at is not None:
+        # They came in once and left since: a new invitation opens the door again.
+        invitation.accepted_at = None
+        invitation.invited_by = invited_by
+        invitation.save(update_fields=["accepted_at", "invited_by"])
+        created = True
     if created:
         transaction.on_commit(
             lambda: notify(recipients=[user], kind=Kind.INVITATION, actor=invited_by, space=group)
@@ -179,7 +195,7 @@ def membership_set_role(*, group: Space, user: Any, role: int) -> Membership:
                 .exists()
             )
         ):
-            raise SpaceError("A group keeps at least one animator.")
+            raise SpaceError(_("A group keeps at least one animator."))
         membership.role = role
         membership.save(update_fields=["role"])
     return membership

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from membrane.accounts.forms import SectionChoiceForm
 from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from membrane.spaces.services import territorial_space_ensure
 from membrane.territory.models import Unit
 from membrane.territory.permissions import can_animate, can_join_section
 from membrane.territory.selectors import (
@@ -52,6 +53,7 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "animators": unit_animators(section),
             "is_member": request.user.is_authenticated and request.user.section_id == section.pk,
             "can_animate": can_animate(request.user, section),
+            "space": territorial_space_ensure(section),
         },
     )
 
@@ -105,7 +107,12 @@ def federation_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "territory/federation_detail.html",
-        {"federation": federation, "sections": sections, "animators": unit_animators(federation)},
+        {
+            "federation": federation,
+            "sections": sections,
+            "animators": unit_animators(federation),
+            "space": territorial_space_ensure(federation),
+        },
     )
 
 
