@@ -1,8 +1,21 @@
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
-from membrane.conversations.models import Post, Reaction, ReadState, Thread
+from membrane.accounts.models import User
+from membrane.accounts.selectors import people_visible_to
+from membrane.conversations.models import Post, PostRevision, Reaction, ReadState, Thread
 from membrane.spaces.models import Space
 from membrane.spaces.selectors import readable_spaces_q
 
@@ -76,3 +89,41 @@ def unread_thread_count(viewer: Any) -> int:
     if not viewer.is_authenticated:
         return 0
     return with_unread(readable_threads(viewer), viewer).filter(is_unread=True).count()  # type: ignore[misc]
+
+
+# Posts shown per page of a thread.
+POSTS_PER_PAGE = 30
+
+
+def post_page_number(post: Post, *, per_page: int = POSTS_PER_PAGE) -> int:
+    """The page of its thread on which a post is shown (1-based)."""
+    before = Post.objects.filter(thread_id=post.thread_id).filter(
+        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
+    )
+    return before.count() // per_page + 1
+
+
+def post_revisions(post: Post) -> QuerySet[PostRevision]:
+    """A post's previous versions, newest first."""
+    return PostRevision.objects.filter(post=post).order_by("-written_at", "-pk")
+
+
+def mention_suggestions(*, viewer: Any, query: str, limit: int = 8) -> list[User]:
+    """Up to `limit` people the viewer may see whose handle or name contains
+    the query, those whose handle starts with it first."""
+    query = query.strip().lstrip("@")[:60]
+    if not query:
+        return []
+    people = (
+        people_visible_to(viewer)
+        .exclude(handle=None)
+        .filter(
+            Q(handle__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(display_name__icontains=query)
+        )
+        .annotate(starts=Case(When(handle__istartswith=query, then=Value(0)), default=Value(1)))
+        .order_by("starts", "handle")
+    )
+    return list(people[:limit])

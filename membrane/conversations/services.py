@@ -2,16 +2,14 @@
 permissions.py); these functions keep the data consistent and send the
 notifications once the transaction commits."""
 
-import re
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
-from membrane.accounts.handles import handles_in
 from membrane.accounts.models import User
 from membrane.conversations.models import (
     Mention,
@@ -21,7 +19,7 @@ from membrane.conversations.models import (
     ReadState,
     Thread,
 )
-from membrane.core.markdown import render_markdown
+from membrane.core.markdown import mentions_in, render_markdown
 from membrane.core.text import normalize_for_search
 from membrane.notifications.models import Kind
 from membrane.notifications.services import notify
@@ -30,8 +28,9 @@ from membrane.spaces.permissions import can_view_space
 
 
 def mentioned_people(body: str) -> dict[str, User]:
-    """The active people whose handles the text mentions, by handle."""
-    handles = handles_in(body)
+    """The active people whose handles the text mentions, by handle. Only
+    real mentions count: not in code, in a link or in a URL."""
+    handles = mentions_in(body)
     if not handles:
         return {}
     people = User.objects.filter(handle__in=handles, is_active=True, erased_at=None)
@@ -40,32 +39,17 @@ def mentioned_people(body: str) -> dict[str, User]:
 
 def unknown_handles(body: str) -> set[str]:
     """Handles mentioned that are nobody's: the form says so."""
-    return handles_in(body) - set(mentioned_people(body))
+    return mentions_in(body) - set(mentioned_people(body))
 
 
 def render_post_body(body: str, people: dict[str, User]) -> str:
     """Sanitised HTML of a post, mentions linked to the people's profiles."""
 
-    def link_mentions(html: str) -> str:
-        def link(match: re.Match[str]) -> str:
-            person = people.get(match.group(1).lower())
-            if person is None:
-                return match.group(0)
-            url = reverse("accounts:profile", args=[person.pk])
-            return f'<a href="{url}" class="mention">@{escape(person.handle)}</a>'
+    def mention_url(handle: str) -> str | None:
+        person = people.get(handle)
+        return reverse("accounts:profile", args=[person.pk]) if person is not None else None
 
-        # Only in text between tags, never inside an attribute or a code block.
-        parts = re.split(r"(<[^>]+>|<code>.*?</code>|<pre>.*?</pre>)", html, flags=re.S)
-        return "".join(
-            part if part.startswith("<") else _MENTION_IN_TEXT.sub(link, part) for part in parts
-        )
-
-    return render_markdown(body, link_mentions=link_mentions if people else None)
-
-
-_MENTION_IN_TEXT = re.compile(
-    r"(?<![\w@/.])@([A-Za-z0-9][A-Za-z0-9-]{0,58}[A-Za-z0-9]|[A-Za-z0-9])(?![\w-])"
-)
+    return render_markdown(body, mention_url=mention_url if people else None)
 
 
 def thread_create(*, author: Any, space: Space, title: str, body: str) -> Thread:
@@ -108,6 +92,57 @@ def post_create(*, author: Any, thread: Thread, body: str, quoted: Post | None =
             last_activity_at=post.created_at, post_count=F("post_count") + 1
         )
     return post
+
+
+# A second identical submission within this delay is a double click or a
+# resent form, not a new message.
+DUPLICATE_WINDOW = timedelta(seconds=30)
+
+
+def thread_create_once(*, author: Any, space: Space, title: str, body: str) -> tuple[Thread, bool]:
+    """`thread_create`, unless the same person opened the same thread (same
+    space, title and text) within `DUPLICATE_WINDOW`: then that thread and
+    False. Locks the author's row so that two submissions cannot both pass."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=author.pk).first()
+        earlier = (
+            Thread.objects.filter(
+                space=space,
+                author=author,
+                title=title.strip(),
+                created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+                posts__body=body,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if earlier is not None:
+            return earlier, False
+        return thread_create(author=author, space=space, title=title, body=body), True
+
+
+def post_create_once(
+    *, author: Any, thread: Thread, body: str, quoted: Post | None = None
+) -> tuple[Post, bool]:
+    """`post_create`, unless the same person sent the same text to the same
+    thread within `DUPLICATE_WINDOW`: then that post and False. Locks the
+    thread's row so that two submissions cannot both pass."""
+    with transaction.atomic():
+        Thread.objects.select_for_update().filter(pk=thread.pk).first()
+        earlier = (
+            Post.objects.filter(
+                thread=thread,
+                author=author,
+                body=body,
+                deleted_at=None,
+                created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if earlier is not None:
+            return earlier, False
+        return post_create(author=author, thread=thread, body=body, quoted=quoted), True
 
 
 def _post_insert(*, author: Any, thread: Thread, body: str, quoted: Post | None) -> Post:
