@@ -1,9 +1,14 @@
 """A lively, realistic and deterministic demo: a published charter, ~40 sections
 in real communes, ~300 people (sympathisants, adhérents, adhérents to verify),
-animators at every level and five fixed logins (see docs/demo.md).
+animators at every level and five fixed logins (see docs/demo.md); then ~40
+thematic groups with threads, replies, reactions and follows
+(core.demo_conversations).
 
-Writes that have a service go through it (charter, sections); people and their
-related rows are bulk-created so the whole demo loads in seconds on SQLite.
+Writes that have a service go through it (charter, sections, groups); people,
+posts and their related rows are bulk-created so the whole demo loads in
+seconds on SQLite. Each part has its marker: the staff login for the people,
+the first demo group for the conversations, so a database loaded before the
+conversations existed gets them on the next run.
 """
 
 import random
@@ -31,10 +36,12 @@ from membrane.accounts.models import (
 from membrane.accounts.services import CONSENT_WORDING_VERSION
 from membrane.charter.models import CharterAcceptance, CharterVersion
 from membrane.charter.services import charter_create, charter_publish, current_charter
+from membrane.core.demo_conversations import conversations_loaded, load_conversations
 from membrane.territory.models import Animator, Unit
 from membrane.territory.services import national_unit, section_create
 
 SEED = 2026
+CONVERSATIONS_SEED = SEED + 1
 PEOPLE = 300
 DEMO_DOMAIN = "demo.membrane.localhost"
 DEMO_PASSWORD = "membrane-demo-2026"  # noqa: S105 - public, documented demo password
@@ -217,13 +224,35 @@ class _Person:
 
 
 class Command(BaseCommand):
-    help = "Load the demo: territory, charter, sections, ~300 people and the demo logins."
+    help = (
+        "Load the demo: territory, charter, sections, ~300 people, the demo logins, "
+        "~40 groups and their conversations."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_territory", stdout=self.stdout, stderr=self.stderr)
-        if User.objects.filter(email=STAFF_EMAIL).exists():
-            self.stdout.write(f"The demo is already loaded ({STAFF_EMAIL} exists): nothing to do.")
+        people_loaded = User.objects.filter(email=STAFF_EMAIL).exists()
+        if people_loaded and conversations_loaded(DEMO_DOMAIN):
+            self.stdout.write(
+                f"The demo is already loaded ({STAFF_EMAIL} and the demo groups exist): "
+                "nothing to do."
+            )
             return
+        if people_loaded:
+            self.stdout.write(
+                f"The demo people are already loaded ({STAFF_EMAIL} exists): adding the groups "
+                "and conversations."
+            )
+        else:
+            self._people()
+        summary = load_conversations(domain=DEMO_DOMAIN, seed=CONVERSATIONS_SEED)
+        if summary is None:
+            self.stderr.write("The demo people are incomplete: no groups or conversations.")
+        else:
+            self.stdout.write(summary.line())
+        self._logins()
+
+    def _people(self) -> None:
         started = time.monotonic()
         rng = random.Random(SEED)
         fake = Faker("fr_FR")
@@ -272,12 +301,14 @@ class Command(BaseCommand):
         attached = sum(person.section is not None for person in people)
         federation_count = len({section.parent_id for section in sections})
         self.stdout.write(
-            f"Demo loaded in {seconds:.1f} s: {len(sections)} sections in {federation_count} "
+            f"Demo people loaded in {seconds:.1f} s: {len(sections)} sections in {federation_count} "
             f"federations; {len(people)} people ({statuses[MembershipStatus.SUPPORTER]} "
             f"sympathisants, {statuses[MembershipStatus.MEMBER]} verified adhérents, "
             f"{statuses[MembershipStatus.TO_VERIFY]} adhérents to verify), {attached} attached "
             f"to a section; {animator_count} animator roles."
         )
+
+    def _logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         width = max(len(p.local) for p in PERSONAS) + len(DEMO_DOMAIN) + 1
         for persona in PERSONAS:
