@@ -12,7 +12,17 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from membrane.api import me, profiles, territory
+from membrane.api import (
+    feed,
+    follows,
+    groups,
+    me,
+    notifications,
+    profiles,
+    search,
+    territory,
+    threads,
+)
 from membrane.api.common import required_auth
 
 api = NinjaAPI(
@@ -31,6 +41,12 @@ api = NinjaAPI(
 api.add_router("", me.router)
 api.add_router("", territory.router)
 api.add_router("", profiles.router)
+api.add_router("", groups.router)
+api.add_router("", threads.router)
+api.add_router("", notifications.router)
+api.add_router("", follows.router)
+api.add_router("", feed.router)
+api.add_router("", search.router)
 
 
 @api.exception_handler(ValidationError)
