@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "membrane.core.context_processors.instance",
+                "membrane.notifications.context_processors.unread_notifications",
             ],
         },
     }

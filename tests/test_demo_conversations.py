@@ -18,7 +18,6 @@ from django.db.models import Count, F, Max, Min
 from django.test import override_settings
 from django.utils import timezone
 
-from membrane.accounts.handles import handles_in
 from membrane.accounts.models import Follow, User
 from membrane.conversations.models import (
     Mention,
@@ -31,6 +30,7 @@ from membrane.conversations.models import (
 from membrane.conversations.selectors import unread_thread_count
 from membrane.conversations.services import render_post_body
 from membrane.core.demo_conversations import GROUPS
+from membrane.core.markdown import mentions_in
 from membrane.core.text import normalize_for_search
 from membrane.notifications.models import Kind, Notification
 from membrane.spaces.models import Invitation, JoinRequest, Membership, Role, Space
@@ -193,7 +193,7 @@ def test_posts_are_rendered_and_normalised_as_the_services_do(demo):
     assert not PostRevision.objects.filter(body_html__icontains="<script").exists()
     assert not Post.objects.filter(deleted_at=None, body_html="").exists()
     for post in Post.objects.filter(deleted_at=None).order_by("pk")[::7]:
-        mentioned = {h: people[h] for h in handles_in(post.body) if h in people}
+        mentioned = {h: people[h] for h in mentions_in(post.body) if h in people}
         assert post.body_html == render_post_body(post.body, mentioned), post.pk
         assert post.search_key == normalize_for_search(post.body)
     assert Post.objects.filter(body_html__contains="<strong>").exists()
@@ -206,7 +206,7 @@ def test_posts_are_rendered_and_normalised_as_the_services_do(demo):
 def test_mentions_are_the_handles_written(demo):
     expected = set()
     for pk, body in Post.objects.filter(deleted_at=None).values_list("pk", "body"):
-        for handle in handles_in(body):
+        for handle in mentions_in(body):
             expected.add((pk, handle))
     assert expected
     assert set(Mention.objects.values_list("post_id", "user__handle")) == expected

@@ -138,14 +138,14 @@ def test_a_mention_by_email_reaches_the_mail_folder_with_a_link_to_the_message(
         author=member, space=public_group, title="La Poste", body="Défendons-la."
     )
 
-    post_create(author=member, thread=thread, body=f"Tu viens samedi, @{supporter.handle} ?")
+    post = post_create(author=member, thread=thread, body=f"Tu viens samedi, @{supporter.handle} ?")
     run_worker()
 
     [message] = mail.outbox
     assert message.to == [supporter.email]
     assert "mentioned you in “La Poste”" in message.subject
-    thread_link = django_settings.SITE_URL + reverse("conversations:thread", args=[thread.pk])
-    assert thread_link in message.body
+    post_link = django_settings.SITE_URL + reverse("conversations:post", args=[post.pk])
+    assert post_link in message.body
     assert reverse("notifications:preferences") in message.body
     assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
 

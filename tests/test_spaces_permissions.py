@@ -8,6 +8,7 @@ member, a moderator and an animator."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from membrane.spaces.models import Invitation, JoinRequest, Membership, Role, Space
 from membrane.spaces.permissions import (
@@ -18,7 +19,13 @@ from membrane.spaces.permissions import (
     can_request_to_join,
     can_view_space,
 )
-from membrane.spaces.services import territorial_space_ensure
+from membrane.spaces.selectors import readable_spaces
+from membrane.spaces.services import (
+    group_join,
+    group_leave,
+    membership_set_role,
+    territorial_space_ensure,
+)
 from tests.factories import UserFactory
 from tests.spaces_factories import (
     GroupFactory,
@@ -375,3 +382,34 @@ def test_nobody_joins_or_leaves_a_territorial_space_as_a_group(name, persona, se
     response = client_for(client, person).post(reverse("spaces:join", args=[space.slug]))
     assert response.status_code in {302, 404}
     assert not Membership.objects.filter(space=space).exists()
+
+
+# Cached roles and erased accounts --------------------------------------------
+
+
+def test_a_role_change_is_seen_by_the_same_request(supporter):
+    group = GroupFactory(visibility=Space.Visibility.PRIVATE)
+    animator = UserFactory()
+    MembershipFactory(space=group, user=animator, role=Role.ANIMATOR)
+    assert not can_view_space(supporter, group)
+
+    group_join(group=group, user=supporter)
+    assert can_view_space(supporter, group)
+    assert not can_manage_space(supporter, group)
+
+    membership_set_role(group=group, user=supporter, role=Role.ANIMATOR)
+    assert can_manage_space(supporter, group)
+
+    membership_set_role(group=group, user=animator, role=Role.MEMBER)
+    group_leave(group=group, user=animator)
+    assert not can_view_space(animator, group)
+
+
+def test_an_erased_account_reads_only_public_spaces(member):
+    private = GroupFactory(visibility=Space.Visibility.PRIVATE)
+    public = GroupFactory()
+    MembershipFactory(space=private, user=member)
+    assert set(readable_spaces(member).filter(kind=Space.Kind.GROUP)) == {private, public}
+
+    member.erased_at = timezone.now()
+    assert set(readable_spaces(member).filter(kind=Space.Kind.GROUP)) == {public}

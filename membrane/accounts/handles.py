@@ -1,10 +1,6 @@
 """Handles: the short name to mention someone with (@camille-durand)."""
 
-import re
-
 from django.utils.text import slugify
-
-HANDLE_PATTERN = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9-]{0,58}[a-z0-9]|[a-z0-9])(?![\w-])")
 
 
 def handle_base(first_name: str, last_name: str) -> str:
@@ -19,8 +15,3 @@ def handle_available(base: str, taken: set[str]) -> str:
     while f"{base}-{suffix}" in taken:
         suffix += 1
     return f"{base}-{suffix}"
-
-
-def handles_in(text: str) -> set[str]:
-    """The handles mentioned in a text, lower-cased."""
-    return {match.lower() for match in HANDLE_PATTERN.findall(text.lower())}

@@ -28,7 +28,6 @@ from typing import Any
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from membrane.accounts.handles import handles_in
 from membrane.accounts.models import Follow, User
 from membrane.conversations.models import (
     Mention,
@@ -39,6 +38,7 @@ from membrane.conversations.models import (
     Thread,
 )
 from membrane.conversations.services import render_post_body
+from membrane.core.markdown import mentions_in
 from membrane.core.text import normalize_for_search
 from membrane.notifications.models import Kind, Notification
 from membrane.spaces.models import Invitation, JoinRequest, Membership, Role, Space
@@ -2365,7 +2365,7 @@ class _Builder:
         self.summary.reactions = len(reactions)
 
     def _mentioned(self, body: str) -> dict[str, User]:
-        return {h: self.by_handle[h] for h in handles_in(body) if h in self.by_handle}
+        return {h: self.by_handle[h] for h in mentions_in(body) if h in self.by_handle}
 
     @staticmethod
     def _render(body: str, people: dict[str, User], cache: dict[str, str]) -> str:

@@ -58,6 +58,12 @@ def space_role(user: Any, space: Space) -> int | None:
     return role
 
 
+def forget_roles(space: Space) -> None:
+    """Drop the roles cached on this space object: called after a change of
+    membership, so the same request sees the new role."""
+    space.__dict__.pop("_roles", None)
+
+
 def can_view_space(user: Any, space: Space) -> bool:
     return space.visibility == Space.Visibility.PUBLIC or space_role(user, space) is not None
 

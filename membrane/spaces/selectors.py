@@ -15,7 +15,7 @@ def readable_spaces_q(user: Any) -> Q:
     """A filter on Space: the spaces whose content the person may read (the
     same rule as permissions.can_view_space, as a query)."""
     public = Q(visibility=Space.Visibility.PUBLIC)
-    if not (user.is_authenticated and user.is_active):
+    if not (user.is_authenticated and user.is_active and user.erased_at is None):
         return public
     if user.is_staff:
         return Q()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from membrane.notifications.models import Kind
 from membrane.notifications.services import notify
 from membrane.spaces.models import Invitation, JoinRequest, Membership, Role, Space
+from membrane.spaces.permissions import forget_roles
 from membrane.territory.models import Unit
 
 _KIND_OF_UNIT = {
@@ -103,6 +104,7 @@ def group_join(*, group: Space, user: Any) -> Membership:
         Invitation.objects.filter(space=group, user=user, accepted_at=None).update(
             accepted_at=timezone.now()
         )
+    forget_roles(group)
     return membership
 
 
@@ -121,6 +123,7 @@ def group_leave(*, group: Space, user: Any) -> None:
             if others.exists() and not other_animators.exists():
                 raise SpaceError(_("Name another animator before leaving: the group needs one."))
         membership.delete()
+    forget_roles(group)
 
 
 def join_request_create(*, group: Space, user: Any, message: str = "") -> JoinRequest:
@@ -153,6 +156,7 @@ def join_request_decide(*, join_request: JoinRequest, by: Any, accept: bool) -> 
         join_request.save(update_fields=["status", "decided_by", "decided_at"])
         if accept:
             Membership.objects.get_or_create(space=join_request.space, user=join_request.user)
+            forget_roles(join_request.space)
             transaction.on_commit(
                 lambda: notify(
                     recipients=[join_request.user],
@@ -198,4 +202,5 @@ def membership_set_role(*, group: Space, user: Any, role: int) -> Membership:
             raise SpaceError(_("A group keeps at least one animator."))
         membership.role = role
         membership.save(update_fields=["role"])
+    forget_roles(group)
     return membership
