@@ -584,6 +584,47 @@ def test_viewing_a_thread_marks_it_read_until_someone_replies(client, group, thr
     assert is_unread()
 
 
+def test_a_returning_reader_sees_which_messages_are_new(client, thread, member, supporter):
+    client.force_login(supporter)
+    client.get(thread_url(thread))
+    mine = post_create(author=supporter, thread=thread, body="J'y serai.")
+    theirs = post_create(author=member, thread=thread, body="Rendez-vous à 10 h.")
+
+    page = client.get(thread_url(thread)).content.decode()
+
+    new_badge = '<span class="badge new">'
+    assert page.count(new_badge) == 1
+    assert page.index(f'id="post-{theirs.pk}"') < page.index(new_badge)
+    assert page.index(f'id="post-{mine.pk}"') < page.index(f'id="post-{theirs.pk}"')
+    assert f'href="#post-{theirs.pk}"' in page
+    # Seen now: the next visit marks nothing.
+    assert new_badge not in client.get(thread_url(thread)).content.decode()
+
+
+def test_a_first_visit_marks_nothing_new(client, thread, supporter):
+    client.force_login(supporter)
+
+    assert '<span class="badge new">' not in client.get(thread_url(thread)).content.decode()
+
+
+def test_a_returning_reader_opens_the_page_of_the_first_new_message(
+    client, thread, member, supporter
+):
+    for index in range(POSTS_PER_PAGE + 5):
+        post_create(author=member, thread=thread, body=f"Message {index}")
+    client.force_login(supporter)
+    client.get(thread_url(thread) + "?page=2")
+    first_new = post_create(author=member, thread=thread, body="Du nouveau !")
+
+    response = client.get(thread_url(thread))
+
+    assert response.context["page"].number == 2
+    assert response.context["first_new"] == first_new
+    # An explicit page is honoured.
+    response = client.get(thread_url(thread) + "?page=1")
+    assert response.context["page"].number == 1
+
+
 def test_a_visitor_reads_a_public_thread_without_a_marker(client, thread):
     response = client.get(thread_url(thread))
 

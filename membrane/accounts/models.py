@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager["User"]):
@@ -29,9 +30,11 @@ class UserManager(BaseUserManager["User"]):
 
 
 class MembershipStatus(models.TextChoices):
-    SUPPORTER = "supporter", _("sympathisant·e")
-    TO_VERIFY = "to_verify", _("adhérent·e à vérifier")
-    MEMBER = "member", _("adhérent·e")
+    # "member" alone is ambiguous in English (of a group, of the party): the
+    # context tells translators these are the party statuses.
+    SUPPORTER = "supporter", pgettext_lazy("party status", "supporter")
+    TO_VERIFY = "to_verify", pgettext_lazy("party status", "member to verify")
+    MEMBER = "member", pgettext_lazy("party status", "member")
 
 
 class ProfileVisibility(models.TextChoices):
@@ -111,7 +114,7 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         if self.erased_at is not None:
-            return str(_("ancien membre"))
+            return str(_("former member"))
         return self.display_name or f"{self.first_name} {self.last_name}".strip() or self.email
 
     @property

@@ -103,6 +103,27 @@ def post_page_number(post: Post, *, per_page: int = POSTS_PER_PAGE) -> int:
     return before.count() // per_page + 1
 
 
+def read_until(*, thread: Thread, user: Any) -> Any:
+    """When the person last read the thread (None: never, or anonymous)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        ReadState.objects.filter(thread=thread, user=user).values_list("last_read_at", flat=True)
+    ).first()
+
+
+def first_post_since(*, thread: Thread, user: Any, since: Any) -> Post | None:
+    """The first post written by someone else after `since`: where a returning
+    reader resumes."""
+    return (
+        Post.objects.filter(thread=thread, created_at__gt=since)
+        .exclude(author=user)
+        .order_by("created_at", "pk")
+        .only("pk", "thread_id", "created_at")
+        .first()
+    )
+
+
 def post_revisions(post: Post) -> QuerySet[PostRevision]:
     """A post's previous versions, newest first."""
     return PostRevision.objects.filter(post=post).order_by("-written_at", "-pk")

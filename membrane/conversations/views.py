@@ -33,10 +33,12 @@ from membrane.conversations.permissions import (
 )
 from membrane.conversations.selectors import (
     POSTS_PER_PAGE,
+    first_post_since,
     mention_suggestions,
     post_page_number,
     post_revisions,
     posts_of_thread,
+    read_until,
 )
 from membrane.conversations.services import (
     post_create_once,
@@ -65,9 +67,21 @@ def post_url(post: Post) -> str:
 @require_safe
 def thread_detail(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
     thread = access_thread(request.user, thread_id)
+    page_number: int | str | None = request.GET.get("page")
+    seen_until = None
     if request.method == "GET" and request.user.is_authenticated:
+        # What was new is decided before this visit marks everything read.
+        seen_until = read_until(thread=thread, user=request.user)
         thread_mark_read(thread=thread, user=request.user)
-    return _thread_page(request, thread, page_number=request.GET.get("page"))
+    first_new = None
+    if seen_until is not None:
+        first_new = first_post_since(thread=thread, user=request.user, since=seen_until)
+        if first_new is not None and page_number is None:
+            # A returning reader opens the thread where they stopped.
+            page_number = post_page_number(first_new)
+    return _thread_page(
+        request, thread, page_number=page_number, seen_until=seen_until, first_new=first_new
+    )
 
 
 def _thread_page(
@@ -77,7 +91,11 @@ def _thread_page(
     page_number: Any,
     form: ReplyForm | None = None,
     status: int = 200,
+    seen_until: Any = None,
+    first_new: Post | None = None,
 ) -> HttpResponse:
+    """The page of posts; with `seen_until` (the reader's previous visit),
+    the posts written since by others are marked new."""
     user = request.user
     paginator = Paginator(posts_of_thread(thread=thread, viewer=user), POSTS_PER_PAGE)
     page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
@@ -85,6 +103,9 @@ def _thread_page(
     may_reply = can_reply(user, thread)
     for post in posts:
         _with_rights(post, thread=thread, user=user, may_reply=may_reply)
+        post.is_new = bool(  # type: ignore[attr-defined]
+            seen_until is not None and post.created_at > seen_until and post.author_id != user.pk
+        )
     if form is None and may_reply:
         form = ReplyForm(thread=thread, initial={"quote": request.GET.get("quote")})
     context = {
@@ -94,6 +115,7 @@ def _thread_page(
         "form": form,
         "can_pin": can_pin_thread(user, thread),
         "can_lock": can_lock_thread(user, thread),
+        "first_new": first_new if first_new is not None and first_new in posts else None,
     }
     return render(request, "conversations/thread_detail.html", context, status=status)
 
