@@ -318,8 +318,10 @@ def group_join_now(request: AuthenticatedApiRequest, slug: str) -> dict[str, Any
         raise HttpError(409, _("You are already a member of this group."))
     if not can_join_space(user, group, invited=has_pending_invitation(space=group, user=user)):
         if group.joining == Space.Joining.REQUEST:
-            raise PermissionDenied(_("This group admits on request: ask to join it."))
-        raise PermissionDenied(_("This group admits on invitation only."))
+            raise PermissionDenied(
+                _("This group admits people on request: ask its animators to join.")
+            )
+        raise PermissionDenied(_("This group admits people on invitation only."))
     group_join(group=group, user=user)
     return _reloaded(request, slug)
 

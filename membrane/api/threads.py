@@ -378,7 +378,7 @@ def thread_edit(
     if payload.pinned is not None and not can_pin_thread(request.auth, thread):
         raise PermissionDenied(_("Only the space's animators pin threads."))
     if payload.locked is not None and not can_lock_thread(request.auth, thread):
-        raise PermissionDenied(_("Only the space's moderators lock threads."))
+        raise PermissionDenied(_("Only the space's moderators and animators lock threads."))
     if payload.pinned is not None:
         thread_set_pinned(thread=thread, pinned=payload.pinned)
     if payload.locked is not None:

@@ -62,7 +62,9 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "discovery/search.html" + ("#results" if request.htmx else "")
     if kind not in SEARCH_TYPES:
-        context["error"] = _("Choose what to search: everything, threads, posts, groups or people.")
+        context["error"] = _(
+            "Choose what to search: everything, threads, messages, groups and sections, or people."
+        )
         return render(request, template, context, status=400)
     if len(raw_query) > MAX_QUERY_LENGTH:
         context["error"] = _(

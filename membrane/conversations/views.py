@@ -283,7 +283,9 @@ def react(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
         return _refused(
             request,
             title=_("You cannot react to this message"),
-            message=_("Members of the space react to the others' messages, not to their own."),
+            message=_(
+                "You can give a thumbs up to the messages of others in a space you belong to, not to your own."
+            ),
             back=post_url(post),
             back_label=_("Back to the message"),
         )
@@ -303,7 +305,7 @@ def _thread_flag(request: AuthenticatedHttpRequest, thread_id: int, *, flag: str
         return _refused(
             request,
             title=_("Not allowed"),
-            message=_("Only the space's animators pin threads; its moderators lock them.")
+            message=_("Only the space's animators pin threads.")
             if flag == "pinned"
             else _("Only the space's moderators and animators lock threads."),
             back=reverse("conversations:thread", args=[thread.pk]),
