@@ -5,6 +5,7 @@ section_animator, federation_animator, staff, outsider)."""
 import os
 
 import pytest
+from factory.random import reseed_random
 
 from tests.factories import (
     AnimatorFactory,
@@ -19,6 +20,14 @@ from tests.factories import (
 # Playwright's sync API runs an event loop in the test thread; the ORM must
 # still be usable there for setting up data.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _same_fake_names_each_run(request):
+    """Fake names seeded by the test's id: a test that a random name could
+    break (a supporter called Hélène in a search for "hélène") fails every
+    time or never, not once in a while."""
+    reseed_random(request.node.nodeid)
 
 
 @pytest.fixture(autouse=True)
