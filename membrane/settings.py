@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "membrane.spaces",
     "membrane.conversations",
     "membrane.notifications",
+    "membrane.moderation",
     "membrane.api",
 ]
 

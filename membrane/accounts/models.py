@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from membrane.moderation.models import Moderated
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -43,7 +45,7 @@ class ProfileVisibility(models.TextChoices):
     STAFF = "staff", _("nobody but staff")
 
 
-class User(AbstractUser):
+class User(Moderated, AbstractUser):
     """A person: a sympathisant by default, an adhérent once the claim is verified."""
 
     username = None  # type: ignore[assignment]

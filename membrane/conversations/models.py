@@ -2,12 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from membrane.moderation.models import Moderated
+
 # Limits stated to people when they exceed them.
 TITLE_MAX_LENGTH = 160
 BODY_MAX_LENGTH = 20_000
 
 
-class Thread(models.Model):
+class Thread(Moderated):
     """A conversation in a space. Its opening message is its first `Post`."""
 
     space = models.ForeignKey(
@@ -39,7 +41,7 @@ class Thread(models.Model):
         return self.title
 
 
-class Post(models.Model):
+class Post(Moderated):
     """A message in a thread: the opening one or a reply. Its Markdown source
     is kept; `body_html` is the sanitised rendering, made when it is written."""
 

@@ -12,6 +12,10 @@ class Kind(models.TextChoices):
     NEW_THREAD = "new_thread", _("a new thread in a group I animate")
     INVITATION = "invitation", _("an invitation to a group")
     NEW_FOLLOWER = "new_follower", _("someone follows me")
+    MODERATION = "moderation", _("a moderation decision about my content")
+    REPORT_OUTCOME = "report_outcome", _("the outcome of my report")
+    APPEAL = "appeal", _("an appeal against a moderation decision I may decide")
+    APPEAL_DECIDED = "appeal_decided", _("the decision on an appeal I made or that concerns me")
 
 
 class Channel(models.TextChoices):
@@ -28,6 +32,10 @@ DEFAULT_CHANNELS = {
     Kind.JOIN_REQUEST: Channel.EMAIL,
     Kind.REQUEST_ACCEPTED: Channel.EMAIL,
     Kind.NEW_THREAD: Channel.IN_APP,
+    Kind.MODERATION: Channel.EMAIL,
+    Kind.REPORT_OUTCOME: Channel.IN_APP,
+    Kind.APPEAL: Channel.IN_APP,
+    Kind.APPEAL_DECIDED: Channel.EMAIL,
     Kind.INVITATION: Channel.EMAIL,
     Kind.NEW_FOLLOWER: Channel.IN_APP,
 }
@@ -60,6 +68,13 @@ class Notification(models.Model):
     )
     post = models.ForeignKey(
         "conversations.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    decision = models.ForeignKey(
+        "moderation.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -35,6 +35,7 @@ def notify(
     space: Any = None,
     thread: Any = None,
     post: Any = None,
+    decision: Any = None,
 ) -> list[Notification]:
     """Notify each recipient (never the actor themselves, never twice), as
     their preferences say. Returns the notifications created."""
@@ -56,7 +57,13 @@ def notify(
     with transaction.atomic():
         created = Notification.objects.bulk_create(
             Notification(
-                recipient=person, kind=kind, actor=actor, space=space, thread=thread, post=post
+                recipient=person,
+                kind=kind,
+                actor=actor,
+                space=space,
+                thread=thread,
+                post=post,
+                decision=decision,
             )
             for person in wanted
         )

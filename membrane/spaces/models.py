@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from membrane.core.text import normalize_for_search
+from membrane.moderation.models import Moderated
 
 
 class Role(models.IntegerChoices):
@@ -23,7 +24,7 @@ class SpaceQuerySet(models.QuerySet["Space"]):
         return self.exclude(kind=Space.Kind.GROUP)
 
 
-class Space(models.Model):
+class Space(Moderated):
     """Where conversations live: the space of a territorial unit (national,
     a federation, a section) or a thematic group that crosses the territory.
 
