@@ -264,6 +264,7 @@ PRIVACY_MODULES = [
     "membrane.spaces.privacy",
     "membrane.conversations.privacy",
     "membrane.notifications.privacy",
+    "membrane.moderation.privacy",
 ]
 
 LOGGING = {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("membrane.conversations.urls")),
     path("", include("membrane.conversations.discovery_urls")),
     path("", include("membrane.notifications.urls")),
+    path("", include("membrane.moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -17,6 +17,7 @@ from membrane.api import (
     follows,
     groups,
     me,
+    moderation,
     notifications,
     profiles,
     search,
@@ -47,6 +48,7 @@ api.add_router("", notifications.router)
 api.add_router("", follows.router)
 api.add_router("", feed.router)
 api.add_router("", search.router)
+api.add_router("", moderation.router)
 
 
 @api.exception_handler(ValidationError)
