@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from membrane.accounts.models import Follow, PersonalAccessToken, PoliticalOpinionConsent, User
+from membrane.accounts.selectors import people_visible_to
 
 
 def export_personal_data(user: Any) -> dict[str, Any]:
@@ -34,8 +35,12 @@ def export_personal_data(user: Any) -> dict[str, Any]:
         "following": list(
             Follow.objects.filter(follower=user).values_list("followed_id", flat=True)
         ),
+        # Only followers whose profile the person may see: a hidden profile
+        # does not show whom it follows (nor does the notification centre).
         "followers": list(
-            Follow.objects.filter(followed=user).values_list("follower_id", flat=True)
+            people_visible_to(user, User.objects.filter(following__followed=user)).values_list(
+                "pk", flat=True
+            )
         ),
         "email_addresses": [
             {"email": email, "verified": verified, "primary": primary}

@@ -134,7 +134,10 @@ def _member_spaces(viewer: Any) -> QuerySet[Space, Any]:
         pk__in=Membership.objects.filter(user=viewer).values("space_id")
     )
     if viewer.section_id is not None:
-        belongs |= Q(unit_id=viewer.section_id) | Q(unit_id=viewer.section.parent_id)
+        belongs |= Q(unit_id=viewer.section_id)
+        # Not `unit_id=None` (every group) for a section without a federation.
+        if viewer.section.parent_id is not None:
+            belongs |= Q(unit_id=viewer.section.parent_id)
     animated = animated_unit_ids(viewer)
     if animated:
         belongs |= Q(unit_id__in=animated)

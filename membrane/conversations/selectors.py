@@ -13,7 +13,7 @@ from django.db.models import (
     When,
 )
 
-from membrane.accounts.models import User
+from membrane.accounts.models import ProfileVisibility, User
 from membrane.accounts.selectors import people_visible_to
 from membrane.conversations.models import Post, PostRevision, Reaction, ReadState, Thread
 from membrane.spaces.models import Space
@@ -131,13 +131,16 @@ def post_revisions(post: Post) -> QuerySet[PostRevision]:
 
 def mention_suggestions(*, viewer: Any, query: str, limit: int = 8) -> list[User]:
     """Up to `limit` people the viewer may see whose handle or name contains
-    the query, those whose handle starts with it first."""
+    the query, those whose handle starts with it first. Not staff-only
+    profiles, even to staff: nobody may mention them
+    (services.mentioned_people)."""
     query = query.strip().lstrip("@")[:60]
     if not query:
         return []
     people = (
         people_visible_to(viewer)
         .exclude(handle=None)
+        .exclude(profile_visibility=ProfileVisibility.STAFF)
         .filter(
             Q(handle__icontains=query)
             | Q(first_name__icontains=query)

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from membrane.accounts.models import User
+from membrane.accounts.models import ProfileVisibility, User
 from membrane.conversations.models import (
     Mention,
     Post,
@@ -29,11 +29,19 @@ from membrane.spaces.permissions import can_view_space
 
 def mentioned_people(body: str) -> dict[str, User]:
     """The active people whose handles the text mentions, by handle. Only
-    real mentions count: not in code, in a link or in a URL."""
+    real mentions count: not in code, in a link or in a URL. A profile that
+    only staff may see is nobody's handle here: accepting (and linking) it
+    would tell anyone who guesses a handle that this person is on the
+    platform."""
     handles = mentions_in(body)
     if not handles:
         return {}
-    people = User.objects.filter(handle__in=handles, is_active=True, erased_at=None)
+    people = User.objects.filter(
+        handle__in=handles,
+        is_active=True,
+        erased_at=None,
+        profile_visibility__in=[ProfileVisibility.PUBLIC, ProfileVisibility.SIGNED_IN],
+    )
     return {person.handle: person for person in people if person.handle}
 
 

@@ -22,7 +22,11 @@ def readable_spaces_q(user: Any) -> Q:
     member_of_group = Exists(Membership.objects.filter(space=OuterRef("pk"), user=user))
     territorial = Q(kind=Space.Kind.NATIONAL)
     if user.section_id is not None:
-        territorial |= Q(unit_id=user.section_id) | Q(unit_id=user.section.parent_id)
+        territorial |= Q(unit_id=user.section_id)
+        # Not `unit_id=None` for a section without a federation: that would
+        # match every group (groups have no unit), private ones included.
+        if user.section.parent_id is not None:
+            territorial |= Q(unit_id=user.section.parent_id)
     animated = Q(unit_id__in=_animated_units_and_below(user))
     return public | member_of_group | territorial | animated
 
