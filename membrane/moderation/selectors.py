@@ -100,7 +100,7 @@ def _attach_reports(items: list[QueueItem], reports: QuerySet[Report]) -> None:
     for item in items:
         keys |= Q(content_type_id=item.content_type_id, object_id=item.object_id)
     by_content: dict[tuple[int, int], list[Report]] = defaultdict(list)
-    for report in reports.filter(keys).order_by("created_at"):
+    for report in reports.filter(keys).select_related("reporter").order_by("created_at"):
         by_content[(report.content_type_id, report.object_id)].append(report)
     for item in items:
         item.reports = by_content[(item.content_type_id, item.object_id)]
