@@ -343,7 +343,37 @@ def appeal_create(*, author: Any, decision: Decision, text: str) -> Appeal:
             appeal = Appeal.objects.create(decision=decision, author=author, text=text)
     except IntegrityError:
         raise ModerationError(_("This decision has already been appealed."), status=409) from None
+    deciders = appeal_deciders(appeal)
+    transaction.on_commit(
+        lambda: notify(recipients=deciders, kind=Kind.APPEAL, actor=author, decision=decision)
+    )
     return appeal
+
+
+def appeal_deciders(appeal: Appeal) -> list[Any]:
+    """Who may decide an appeal: the moderators of the content's space (a
+    group's moderators and animators, a territorial unit's animators and
+    those above), or staff for what has no space and for bans — never the
+    first moderator nor the author."""
+    from membrane.accounts.models import User
+    from membrane.moderation.permissions import can_decide_appeal
+    from membrane.spaces.models import Membership, Role
+    from membrane.territory.models import Animator
+
+    decision = appeal.decision
+    space = decision.space
+    people = User.objects.filter(is_staff=True)
+    if space is not None and decision.action != Action.BAN:
+        if space.is_group:
+            candidates = Membership.objects.filter(space=space, role__gte=Role.MODERATOR)
+            people = people | User.objects.filter(pk__in=candidates.values("user_id"))
+        elif space.unit_id is not None:
+            unit = space.unit
+            units = [unit.pk, unit.parent_id, getattr(unit.parent, "parent_id", None)]
+            animators = Animator.objects.filter(unit_id__in=[u for u in units if u])
+            people = people | User.objects.filter(pk__in=animators.values("user_id"))
+    people = people.filter(is_active=True, erased_at=None).distinct()
+    return [person for person in people if can_decide_appeal(person, appeal)]
 
 
 def appeal_decide(*, moderator: Any, appeal: Appeal, overturn: bool, answer: str) -> Appeal:

@@ -37,6 +37,7 @@ from membrane.accounts.services import CONSENT_WORDING_VERSION
 from membrane.charter.models import CharterAcceptance, CharterVersion
 from membrane.charter.services import charter_create, charter_publish, current_charter
 from membrane.core.demo_conversations import conversations_loaded, load_conversations
+from membrane.core.demo_moderation import load_moderation, moderation_loaded
 from membrane.territory.models import Animator, Unit
 from membrane.territory.services import national_unit, section_create
 
@@ -233,6 +234,8 @@ class Command(BaseCommand):
         call_command("load_territory", stdout=self.stdout, stderr=self.stderr)
         people_loaded = User.objects.filter(email=STAFF_EMAIL).exists()
         if people_loaded and conversations_loaded(DEMO_DOMAIN):
+            if not moderation_loaded(DEMO_DOMAIN):
+                self._moderation()
             self.stdout.write(
                 f"The demo is already loaded ({STAFF_EMAIL} and the demo groups exist): "
                 "nothing to do."
@@ -250,7 +253,15 @@ class Command(BaseCommand):
             self.stderr.write("The demo people are incomplete: no groups or conversations.")
         else:
             self.stdout.write(summary.line())
+            self._moderation()
         self._logins()
+
+    def _moderation(self) -> None:
+        summary = load_moderation(domain=DEMO_DOMAIN)
+        if summary is None:
+            self.stderr.write("The demo groups are incomplete: no moderation.")
+        else:
+            self.stdout.write(summary.line())
 
     def _people(self) -> None:
         started = time.monotonic()
