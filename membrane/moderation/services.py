@@ -367,7 +367,7 @@ def appeal_deciders(appeal: Appeal) -> list[Any]:
         if space.is_group:
             candidates = Membership.objects.filter(space=space, role__gte=Role.MODERATOR)
             people = people | User.objects.filter(pk__in=candidates.values("user_id"))
-        elif space.unit_id is not None:
+        elif space.unit is not None:
             unit = space.unit
             units = [unit.pk, unit.parent_id, getattr(unit.parent, "parent_id", None)]
             animators = Animator.objects.filter(unit_id__in=[u for u in units if u])
