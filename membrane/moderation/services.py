@@ -262,6 +262,7 @@ def decide(
     author = kind.author_of(content)
     if action in (Action.MUTE, Action.BAN, Action.WARN) and author is None:
         raise ModerationError(_("This content has no author any more."))
+    _check_fits_state(content, action, space)
     until = None
     if action == Action.MUTE:
         until = timezone.now() + timedelta(days=_mute_days(mute_days))
@@ -294,6 +295,23 @@ def decide(
         )
         transaction.on_commit(lambda: _tell(decision, author=author, reporters=reporters))
     return decision
+
+
+def _check_fits_state(content: Any, action: str, space: Any) -> None:
+    """Refuse decisions that make no sense for the content as it is: a held
+    message is approved or hidden (dismissing would leave it held for ever),
+    only hidden content is restored, only held content approved."""
+    state = getattr(content, "moderation_state", ModerationState.VISIBLE)
+    if state == ModerationState.HELD and action not in (Action.APPROVE, Action.HIDE, Action.BAN):
+        raise ModerationError(_("A held message is approved or hidden."))
+    if action == Action.APPROVE and state != ModerationState.HELD:
+        raise ModerationError(_("Only a held message can be approved."))
+    if action == Action.RESTORE and state != ModerationState.HIDDEN:
+        raise ModerationError(_("Only hidden content can be restored."))
+    if action == Action.HIDE and state == ModerationState.HIDDEN:
+        raise ModerationError(_("This content is already hidden."))
+    if action == Action.MUTE and space is None:
+        raise ModerationError(_("Muting applies in a space: this content has none."))
 
 
 def _mute_days(value: Any) -> int:
