@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "membrane.core.context_processors.instance",
                 "membrane.notifications.context_processors.unread_notifications",
+                "membrane.moderation.context_processors.moderation",
             ],
         },
     }

@@ -34,7 +34,7 @@ def notifications_of(user: Any) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient=user)
         .filter(visible_notifications_q(user))
-        .select_related("actor", "space", "thread")
+        .select_related("actor", "space", "thread", "decision__appeal")
         .order_by("-created_at", "-pk")
     )
 

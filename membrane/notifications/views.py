@@ -23,7 +23,10 @@ PAGE_SIZE = 30
 def target_url(notification: Notification) -> str:
     """Where a notification leads: its message (which sends on to the right
     page of its thread), else its thread, else its space, else the person who
-    acted (a new follower), else the notification centre."""
+    acted (a new follower), else the notification centre. A moderation
+    notification leads to its decision's public page."""
+    if notification.decision_id is not None:
+        return reverse("moderation:decision", args=[notification.decision_id])
     if notification.post_id is not None:
         return reverse("conversations:post", args=[notification.post_id])
     if notification.thread_id is not None:
