@@ -91,6 +91,7 @@ class _Scenes:
         self.spaces = spaces
         self.now = timezone.now()
         self.articles = sorted(charter_articles())
+        self.threads: set[int] = set()
 
     def art(self, number: int) -> int:
         """The demo charter's article, or one of the instance's own charter
@@ -132,7 +133,9 @@ class _Scenes:
         return thread
 
     def _post(self, author: User, space: Space, body: str) -> Post:
-        return post_create(author=author, thread=self._thread(space), body=body)
+        post = post_create(author=author, thread=self._thread(space), body=body)
+        self.threads.add(post.thread_id)
+        return post
 
     def _age(self, days: float, *rows: Any) -> None:
         when = self.now - timedelta(days=days)
@@ -148,6 +151,14 @@ class _Scenes:
         self._reports_waiting_in_the_queue()
         self._held_messages()
         self._profile_and_group_for_staff()
+        # Posts were moved back in time: their threads' last activity follows.
+        for thread in Thread.objects.filter(pk__in=self.threads):
+            latest = (
+                thread.posts.exclude(moderation_state=ModerationState.HELD)
+                .order_by("-created_at")
+                .values_list("created_at", flat=True)
+            )
+            Thread.objects.filter(pk=thread.pk).update(last_activity_at=latest[0])
 
     def _attack_hidden_then_restored_on_appeal(self) -> None:
         space = self.spaces[VOTE_GROUP]

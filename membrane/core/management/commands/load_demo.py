@@ -253,7 +253,8 @@ class Command(BaseCommand):
             self.stderr.write("The demo people are incomplete: no groups or conversations.")
         else:
             self.stdout.write(summary.line())
-            self._moderation()
+            if not moderation_loaded(DEMO_DOMAIN):
+                self._moderation()
         self._logins()
 
     def _moderation(self) -> None:
