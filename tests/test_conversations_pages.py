@@ -26,6 +26,7 @@ from membrane.conversations.services import (
     thread_create,
     thread_set_locked,
 )
+from membrane.moderation.models import SpacePolicy
 from membrane.notifications.models import Channel, Kind, Notification
 from membrane.notifications.services import preference_set
 from membrane.spaces.models import Membership, Role, Space
@@ -632,7 +633,14 @@ def test_a_visitor_reads_a_public_thread_without_a_marker(client, thread):
     assert thread.read_states.count() == 0
 
 
+def without_rate_limit(space):
+    """Bulk test data: the space's moderation policy accepts any number of
+    messages an hour (the default limit refuses the 21st)."""
+    SpacePolicy.objects.update_or_create(space=space, defaults={"posts_per_hour": 0})
+
+
 def test_long_threads_are_paginated_and_a_reply_lands_on_its_page(client, thread, supporter):
+    without_rate_limit(thread.space)
     for index in range(POSTS_PER_PAGE):
         post_create(author=supporter, thread=thread, body=f"Message {index}")
     client.force_login(supporter)
@@ -648,6 +656,7 @@ def test_long_threads_are_paginated_and_a_reply_lands_on_its_page(client, thread
 
 
 def test_a_permanent_post_address_leads_to_its_page(client, thread, supporter):
+    without_rate_limit(thread.space)
     posts = [post_create(author=supporter, thread=thread, body=f"n{i}") for i in range(31)]
     client.force_login(supporter)
 

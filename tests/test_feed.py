@@ -14,6 +14,7 @@ from membrane.accounts.models import Follow, ProfileVisibility
 from membrane.conversations.feed import InvalidCursor, decode_cursor, encode_cursor, feed_items
 from membrane.conversations.models import Post, Thread
 from membrane.conversations.services import post_create, post_delete, thread_create
+from membrane.moderation.models import SpacePolicy
 from membrane.spaces.models import Membership, Space
 from membrane.spaces.services import group_create, group_join, territorial_space_ensure
 from tests.factories import UserFactory
@@ -264,7 +265,14 @@ def test_a_new_thread_is_shown_once_not_also_as_a_reply(supporter, member, secti
 # Pages and cursors -------------------------------------------------------------------------
 
 
+def without_rate_limit(space):
+    """Bulk test data: the space's moderation policy accepts any number of
+    messages an hour (the default limit refuses the 21st)."""
+    SpacePolicy.objects.update_or_create(space=space, defaults={"posts_per_hour": 0})
+
+
 def make_activity(author, space, *, threads, replies_each):
+    without_rate_limit(space)
     for number in range(threads):
         thread = thread_create(author=author, space=space, title=f"Fil {number}", body="Début")
         for reply in range(replies_each):
@@ -416,6 +424,7 @@ def fill(viewer, member, section_space, group, count):
     """`count` threads, `count` replies and `count` newcomers, from authors
     with and without photos."""
     authors = [member, UserFactory(photo="photos/a.jpg"), UserFactory()]
+    without_rate_limit(section_space)
     for index in range(count):
         thread = thread_create(
             author=authors[index % 3], space=section_space, title=f"Fil {index}", body="Début"

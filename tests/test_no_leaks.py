@@ -627,6 +627,7 @@ def test_a_quote_of_a_message_deleted_since_shows_none_of_its_text(
         "author": posts[-1]["quoted"]["author"],
         "excerpt": "",
         "deleted": True,
+        "hidden": False,
     }
     assert EXCERPT not in json.dumps(posts)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from membrane.accounts.models import ProfileVisibility, User
 from membrane.conversations.search import InvalidQuery, clean_query, search
 from membrane.conversations.services import post_create, post_delete, thread_create
+from membrane.moderation.models import SpacePolicy
 from membrane.spaces.models import Space
 from membrane.spaces.services import group_create, group_join, territorial_space_ensure
 from tests.factories import UserFactory
@@ -426,9 +427,16 @@ def count_search_queries(client, params):
     return len(context.captured_queries), response
 
 
+def without_rate_limit(space):
+    """Bulk test data: the space's moderation policy accepts any number of
+    messages an hour (the default limit refuses the 21st)."""
+    SpacePolicy.objects.update_or_create(space=space, defaults={"posts_per_hour": 0})
+
+
 def add_matches(member, group, start, count):
     """`count` threads, posts, groups and people that all match "quinoa"."""
     photographed = UserFactory(photo="photos/q.jpg")
+    without_rate_limit(group)
     for index in range(start, start + count):
         author = member if index % 2 else photographed
         thread = thread_create(author=author, space=group, title=f"Quinoa {index}", body="…")

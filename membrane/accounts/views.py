@@ -35,8 +35,15 @@ from membrane.accounts.services import (
     profile_photo_remove,
     profile_update,
 )
+from membrane.conversations.moderated import (
+    hiding_decisions,
+    in_place,
+    profile_masked,
+    shown_name,
+)
 from membrane.core.http import AuthenticatedHttpRequest, safe_next_url
 from membrane.core.privacy import export_personal_data
+from membrane.moderation.permissions import can_moderate, can_moderate_in, can_report
 from membrane.territory.permissions import animated_unit_ids
 
 
@@ -53,9 +60,17 @@ def _profile_page(
     status: int = 200,
 ) -> HttpResponse:
     """The profile, as the viewer may see it: counts, follow button, groups,
-    section and recent contributions — nothing from spaces they cannot read."""
+    section and recent contributions — nothing from spaces they cannot read.
+    A profile hidden by moderation shows the reason instead of its name,
+    photo and bio to all but the person and staff (who moderate profiles)."""
     viewer = request.user
+    decision = hiding_decisions([person]).get(person.pk)
+    person.in_place = in_place(  # type: ignore[attr-defined]
+        person, viewer=viewer, decision=decision, moderates=can_moderate_in(viewer, None)
+    )
     context = {
+        "can_report": can_report(viewer, person),
+        "can_moderate": can_moderate(viewer, person),
         "person": person,
         "can_verify": can_verify_membership(viewer, person),
         "counts": follow_counts(person),
@@ -93,7 +108,7 @@ def _after_follow_change(
     if request.htmx:
         # The button and the counts, swapped in place.
         return _profile_page(request, person, template="accounts/profile.html#follow")
-    messages.success(request, message % {"name": person.public_name})
+    messages.success(request, message % {"name": shown_name(person, request.user)})
     return redirect(safe_next_url(request, reverse("accounts:profile", args=[person.pk])))
 
 
@@ -109,7 +124,7 @@ def profile_photo(request: HttpRequest, person_id: int) -> FileResponse:
     """Photos are served through their profile's visibility rule, never as
     public files."""
     person = access_profile(request.user, person_id)
-    if not person.photo:
+    if not person.photo or profile_masked(person, request.user):
         raise Http404("No photo.")
     try:
         photo = person.photo.open("rb")

@@ -23,6 +23,7 @@ from ninja.utils import check_csrf
 from pydantic_core import PydanticCustomError
 
 from membrane.accounts.tokens import access_token_authenticate
+from membrane.conversations.moderated import profile_masked, shown_name
 from membrane.spaces.models import Space
 
 if TYPE_CHECKING:
@@ -265,19 +266,27 @@ class PersonRef(Schema):
     photo_url: str | None
 
 
+def viewer_of(request: HttpRequest) -> Any:
+    """Who asks: the authenticated person, else an anonymous visitor."""
+    auth = getattr(request, "auth", None)
+    return auth if auth is not None else getattr(request, "user", AnonymousUser())
+
+
 def person_ref(request: HttpRequest, person: "User | None") -> dict[str, Any] | None:
     """Never the email or the names behind a display name; nothing but the
-    "former member" label for an erased account."""
+    "former member" label for an erased account; for a profile hidden by
+    moderation, nothing but a masked name (to all but the person and staff)."""
     if person is None:
         return None
     erased = person.erased_at is not None
+    masked = profile_masked(person, viewer_of(request))
     photo_url = None
-    if person.photo and not erased:
+    if person.photo and not erased and not masked:
         photo_url = request.build_absolute_uri(reverse("accounts:photo", args=[person.pk]))
     return {
         "id": person.pk,
-        "public_name": person.public_name,
-        "handle": None if erased else person.handle,
+        "public_name": shown_name(person, viewer_of(request)),
+        "handle": None if erased or masked else person.handle,
         "photo_url": photo_url,
     }
 
@@ -307,6 +316,19 @@ def space_ref(space: "Space") -> dict[str, Any]:
 class ThreadRef(Schema):
     id: int
     title: str
+
+
+class ModerationOut(Schema):
+    """Set when moderation holds or hides a content; null when it is visible."""
+
+    state: Literal["held", "hidden"] = Field(
+        description="held: waits for a moderator, seen by its author alone; hidden: replaced "
+        "for others by the reason, an article of the charter."
+    )
+    article: int | None = Field(description="The article of the charter it breaks (hidden).")
+    decision_id: int | None = Field(
+        description="The public decision that hid it (see the moderation log)."
+    )
 
 
 def clean_fields(form: type[forms.Form], **values: str) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """Thematic groups: the directory, creation and settings, joining, leaving,
 requests to join and the member list. The rules are those of the group
 pages (spaces/permissions.py); a private group shows its name and
-description to everyone and the rest to its members only."""
+description to everyone and the rest to its members only. A group hidden by
+moderation keeps its name and page, with a `moderation` field; its
+description and image are null for all but its creator and staff, and the
+directory lists it for its creator alone."""
 
 from datetime import datetime
 from typing import Any, Literal
@@ -21,6 +24,7 @@ from membrane.api.common import (
     AnyApiRequest,
     ApiRequest,
     AuthenticatedApiRequest,
+    ModerationOut,
     PageFilters,
     PersonRef,
     error_responses,
@@ -28,7 +32,10 @@ from membrane.api.common import (
     optional_auth,
     person_ref,
     reject_null,
+    viewer_of,
 )
+from membrane.conversations.moderated import VISIBLE, attach_in_place
+from membrane.moderation.permissions import can_moderate_in
 from membrane.spaces.models import JoinRequest, Role, Space
 from membrane.spaces.permissions import (
     can_create_group,
@@ -43,6 +50,7 @@ from membrane.spaces.permissions import (
 from membrane.spaces.selectors import (
     group_directory,
     group_members_visible_to,
+    groups_with_counts,
     has_pending_invitation,
     pending_join_requests,
     pending_request_of,
@@ -78,13 +86,14 @@ class GroupOut(Schema):
     id: int
     slug: str
     name: str
-    description: str
+    description: str | None = Field(description="Null when moderation hides it from the caller.")
     visibility: Space.Visibility
     joining: Space.Joining
     image_url: str | None
     member_count: int
     is_member: bool = Field(description="Whether the caller belongs to the group.")
     created_at: datetime
+    moderation: ModerationOut | None
 
 
 class GroupDetailOut(GroupOut):
@@ -175,27 +184,37 @@ def access_group(viewer: Any, slug: str) -> Space:
     """The group at this address, with `member_count` and `is_member`, or
     404. Its existence, name and description are public, like in the
     directory; what else the caller sees is for `can_view_space`."""
-    group = group_directory(viewer=viewer).filter(slug=slug).first()
+    group = groups_with_counts(viewer=viewer).filter(slug=slug).first()
     if group is None:
         raise Http404("No such group.")
-    return group
+    return _with_in_place(viewer, [group])[0]
+
+
+def _with_in_place(viewer: Any, groups: list[Space]) -> list[Space]:
+    """Attach `in_place` (staff moderate groups); one query for the hidden ones."""
+    moderates = can_moderate_in(viewer, None)
+    attach_in_place(groups, viewer=viewer, moderates=lambda group: moderates)
+    return groups
 
 
 def group_out(request: HttpRequest, group: Space) -> dict[str, Any]:
+    """A group; its `in_place` attached (`_with_in_place`)."""
+    shown = getattr(group, "in_place", VISIBLE)
     return {
         "id": group.pk,
         "slug": group.slug,
         "name": group.name,
-        "description": group.description,
+        "description": None if shown.masked else group.description,
         "visibility": group.visibility,
         "joining": group.joining,
         # Served by the group's page (media files are not public).
         "image_url": request.build_absolute_uri(reverse("spaces:image", args=[group.slug]))
-        if group.image
+        if group.image and not shown.masked
         else None,
         "member_count": group.member_count,  # type: ignore[attr-defined]
         "is_member": bool(getattr(group, "is_member", False)),
         "created_at": group.created_at,
+        "moderation": shown.api(),
     }
 
 
@@ -259,6 +278,7 @@ def group_index(request: ApiRequest, filters: Query[GroupFilters]) -> dict[str, 
     items, next_cursor = keyset_page_by(
         groups, order=("-member_count", "name", "id"), cursor=filters.cursor, limit=filters.limit
     )
+    _with_in_place(viewer_of(request), items)
     return {"items": [group_out(request, group) for group in items], "next": next_cursor}
 
 

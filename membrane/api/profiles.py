@@ -1,14 +1,24 @@
-"""People's public profiles, under the same visibility rule as their pages."""
+"""People's public profiles, under the same visibility rule as their pages.
+A profile hidden by moderation answers with a `moderation` field and, for all
+but its person and staff, a masked name and no bio nor photo."""
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from membrane.accounts.models import MembershipStatus, User
 from membrane.accounts.permissions import access_profile
-from membrane.api.common import ANONYMOUS_ALLOWED, error_responses, optional_auth
+from membrane.api.common import (
+    ANONYMOUS_ALLOWED,
+    ModerationOut,
+    error_responses,
+    optional_auth,
+    viewer_of,
+)
 from membrane.api.me import SectionRef, photo_url
+from membrane.conversations.moderated import hiding_decisions, in_place, shown_name
+from membrane.moderation.permissions import can_moderate_in
 
 router = Router(tags=["profiles"])
 
@@ -16,23 +26,32 @@ router = Router(tags=["profiles"])
 class ProfileOut(Schema):
     id: int
     public_name: str
-    bio: str
+    bio: str | None = Field(description="Null when moderation hides it from the caller.")
     commune: str
     membership_status: MembershipStatus
     section: SectionRef | None
     photo_url: str | None
+    moderation: ModerationOut | None
 
 
 def profile_out(request: HttpRequest, person: User) -> dict[str, Any]:
     # Never the email, the names behind a display name or the membership number.
+    viewer = viewer_of(request)
+    shown = in_place(
+        person,
+        viewer=viewer,
+        decision=hiding_decisions([person]).get(person.pk),
+        moderates=can_moderate_in(viewer, None),
+    )
     return {
         "id": person.pk,
-        "public_name": person.public_name,
-        "bio": person.bio,
+        "public_name": shown_name(person, viewer),
+        "bio": None if shown.masked else person.bio,
         "commune": person.commune,
         "membership_status": person.membership_status,
         "section": person.section,
-        "photo_url": photo_url(request, person),
+        "photo_url": None if shown.masked else photo_url(request, person),
+        "moderation": shown.api(),
     }
 
 

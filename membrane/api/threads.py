@@ -1,7 +1,13 @@
 """Spaces' threads, threads' posts, replies, edits, deletions, reactions and
 read markers, under the same rules as the thread pages
 (conversations/permissions.py): what the caller may not read answers 404,
-what they may read but not do answers 403."""
+what they may read but not do answers 403.
+
+Moderation, as on the pages (conversations/moderated.py): a held thread or
+post is its author's alone; a hidden one keeps its place with a `moderation`
+field (state, article, decision) and, for all but its author and
+moderators, a null title or body. A muted person is refused (403), one over
+the space's rate asked to wait (429)."""
 
 from datetime import datetime
 from typing import Any
@@ -18,6 +24,7 @@ from membrane.api.common import (
     AnyApiRequest,
     ApiRequest,
     AuthenticatedApiRequest,
+    ModerationOut,
     PageFilters,
     PersonRef,
     SpaceRef,
@@ -32,6 +39,12 @@ from membrane.api.common import (
 )
 from membrane.conversations.forms import PostEditForm, ReplyForm, ThreadForm
 from membrane.conversations.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, Thread
+from membrane.conversations.moderated import (
+    VISIBLE,
+    attach_in_place,
+    attach_thread_in_place,
+    cannot_reply_moderated,
+)
 from membrane.conversations.permissions import (
     access_post,
     access_thread,
@@ -59,6 +72,9 @@ from membrane.conversations.services import (
     thread_set_locked,
     thread_set_pinned,
 )
+from membrane.moderation.models import ModerationState
+from membrane.moderation.permissions import can_moderate_in
+from membrane.moderation.services import ModerationError
 from membrane.spaces.models import Space
 from membrane.spaces.permissions import access_space, can_view_space
 
@@ -76,7 +92,7 @@ class SpaceOut(SpaceRef):
 
 class ThreadOut(Schema):
     id: int
-    title: str
+    title: str | None = Field(description="Null when moderation hides it from the caller.")
     space: SpaceRef
     author: PersonRef | None
     created_at: datetime
@@ -87,6 +103,7 @@ class ThreadOut(Schema):
     is_unread: bool | None = Field(
         description="New posts since the caller last read it; null for anonymous callers."
     )
+    moderation: ModerationOut | None
 
 
 class ThreadDetailOut(ThreadOut):
@@ -103,16 +120,27 @@ class ThreadPage(Schema):
 class QuotedOut(Schema):
     id: int
     author: PersonRef | None
-    excerpt: str = Field(description="The start of the quoted message's Markdown source.")
+    excerpt: str | None = Field(
+        description="The start of the quoted message's Markdown source; null once hidden "
+        "by moderation."
+    )
     deleted: bool
+    hidden: bool = Field(description="Hidden by moderation: its text is never quoted.")
 
 
 class PostOut(Schema):
     id: int
     thread_id: int
     author: PersonRef | None
-    body: str = Field(description="The Markdown source; empty once deleted.")
-    body_html: str = Field(description="The sanitised rendering; empty once deleted.")
+    body: str | None = Field(
+        description="The Markdown source; empty once deleted; null when moderation hides it "
+        "from the caller."
+    )
+    body_html: str | None = Field(
+        description="The sanitised rendering; empty once deleted; null when moderation hides "
+        "it from the caller."
+    )
+    moderation: ModerationOut | None
     quoted: QuotedOut | None
     created_at: datetime
     edited_at: datetime | None
@@ -191,10 +219,12 @@ class ThreadPatch(Schema):
 
 
 def thread_out(request: HttpRequest, thread: Thread, *, space: Space) -> dict[str, Any]:
+    """A thread; its `in_place` attached (`_with_in_place`) when it may be hidden."""
     is_unread = getattr(thread, "is_unread", None)
+    shown = getattr(thread, "in_place", VISIBLE)
     return {
         "id": thread.pk,
-        "title": thread.title,
+        "title": None if shown.masked else thread.title,
         "space": space_ref(space),
         "author": person_ref(request, thread.author),
         "created_at": thread.created_at,
@@ -203,7 +233,15 @@ def thread_out(request: HttpRequest, thread: Thread, *, space: Space) -> dict[st
         "pinned": thread.pinned,
         "locked": thread.locked,
         "is_unread": None if is_unread is None else bool(is_unread),
+        "moderation": shown.api(),
     }
+
+
+def _with_in_place(user: Any, threads: list[Thread], *, space: Space) -> list[Thread]:
+    """Attach `in_place` to threads of one space (one query for the hidden ones)."""
+    moderates = can_moderate_in(user, space)
+    attach_in_place(threads, viewer=user, moderates=lambda thread: moderates)
+    return threads
 
 
 def thread_detail_out(request: AnyApiRequest, thread_id: int) -> dict[str, Any]:
@@ -215,6 +253,7 @@ def thread_detail_out(request: AnyApiRequest, thread_id: int) -> dict[str, Any]:
             .values_list("is_unread", flat=True)  # type: ignore[misc]
             .get()
         )
+    _with_in_place(user, [thread], space=thread.space)
     return {
         **thread_out(request, thread, space=thread.space),
         "can_reply": can_reply(user, thread),
@@ -224,22 +263,27 @@ def thread_detail_out(request: AnyApiRequest, thread_id: int) -> dict[str, Any]:
 
 
 def post_out(request: AnyApiRequest, post: Post) -> dict[str, Any]:
-    """A post of `posts_of_thread`, its thread already attached."""
+    """A post of `posts_of_thread`, its thread already attached, and its
+    `in_place` (`_posts_in_place`)."""
     user = request.auth
     quoted = post.quoted
+    shown = getattr(post, "in_place", VISIBLE)
+    quoted_hidden = quoted is not None and quoted.moderation_state != ModerationState.VISIBLE
     return {
         "id": post.pk,
         "thread_id": post.thread_id,
         "author": person_ref(request, post.author),
-        "body": post.body,
-        "body_html": post.body_html,
+        "body": None if shown.masked else post.body,
+        "body_html": None if shown.masked else post.body_html,
+        "moderation": shown.api(),
         "quoted": None
         if quoted is None
         else {
             "id": quoted.pk,
             "author": person_ref(request, quoted.author),
-            "excerpt": quoted.body[:280],
+            "excerpt": None if quoted_hidden else quoted.body[:280],
             "deleted": quoted.is_deleted,
+            "hidden": quoted_hidden,
         },
         "created_at": post.created_at,
         "edited_at": post.edited_at,
@@ -257,14 +301,30 @@ def post_out(request: AnyApiRequest, post: Post) -> dict[str, Any]:
     }
 
 
+def _posts_in_place(user: Any, thread: Thread, posts: list[Post]) -> list[Post]:
+    """Attach the thread (one object, and its cached roles, for all) and
+    each post's `in_place` (conversations/moderated.py)."""
+    for post in posts:
+        post.thread = thread
+    attach_thread_in_place(thread, posts, viewer=user)
+    return posts
+
+
 def _post_of_thread(request: AnyApiRequest, thread: Thread, post_id: int) -> dict[str, Any]:
     post = posts_of_thread(thread=thread, viewer=request.auth).get(pk=post_id)
-    post.thread = thread
+    _posts_in_place(request.auth, thread, [post])
     return post_out(request, post)
+
+
+def _refused(error: ModerationError) -> HttpError:
+    """A moderation refusal (muted: 403; over the space's rate: 429), as JSON."""
+    return HttpError(error.status, error.message)
 
 
 def _cannot_post(space: Space, *, thread: Thread | None) -> str:
     """Why the person cannot write there (the words of the thread pages)."""
+    if thread is not None and thread.moderation_state != ModerationState.VISIBLE:
+        return cannot_reply_moderated(thread)
     if thread is not None and thread.locked:
         return _("This thread is locked: only its moderators can still reply.")
     if space.is_group:
@@ -323,6 +383,7 @@ def space_thread_index(
         cursor=filters.cursor,
         limit=filters.limit,
     )
+    _with_in_place(request.auth, items, space=space)
     return {
         "items": [thread_out(request, thread, space=space) for thread in items],
         "next": next_cursor,
@@ -331,12 +392,18 @@ def space_thread_index(
 
 @router.post(
     "/spaces/{slug}/threads",
-    response={201: ThreadDetailOut, 200: ThreadDetailOut, **error_responses(401, 403, 404, 422)},
+    response={
+        201: ThreadDetailOut,
+        200: ThreadDetailOut,
+        **error_responses(401, 403, 404, 422, 429),
+    },
     summary="Start a thread",
     description=f"Title up to {TITLE_MAX_LENGTH} characters, message up to "
     f"{BODY_MAX_LENGTH} (Markdown). Mentions of unknown handles are refused (422). "
     "The same thread sent again within seconds is not doubled: the first one answers, "
-    "with 200.",
+    "with 200. A muted person is refused (403), one over the space's rate asked to wait "
+    '(429); a thread held for review has `moderation.state` "held" and is seen by its '
+    "author alone until a moderator approves it.",
     tags=["spaces"],
 )
 def space_thread_new(
@@ -346,7 +413,10 @@ def space_thread_new(
     if not can_start_thread(request.auth, space):
         raise PermissionDenied(_cannot_post(space, thread=None))
     cleaned = clean_fields(ThreadForm, title=payload.title, body=payload.body)
-    thread, created = thread_create_once(author=request.auth, space=space, **cleaned)
+    try:
+        thread, created = thread_create_once(author=request.auth, space=space, **cleaned)
+    except ModerationError as error:
+        raise _refused(error) from None
     return Status(201 if created else 200, thread_detail_out(request, thread.pk))
 
 
@@ -415,18 +485,19 @@ def thread_post_index(
         cursor=filters.cursor,
         limit=filters.limit,
     )
-    for post in items:
-        post.thread = thread  # one thread (and its cached roles) for all
+    _posts_in_place(request.auth, thread, items)
     return {"items": [post_out(request, post) for post in items], "next": next_cursor}
 
 
 @router.post(
     "/threads/{thread_id}/posts",
-    response={201: PostOut, 200: PostOut, **error_responses(401, 403, 404, 422)},
+    response={201: PostOut, 200: PostOut, **error_responses(401, 403, 404, 422, 429)},
     summary="Reply in a thread",
     description=f"Up to {BODY_MAX_LENGTH} characters of Markdown. Only the space's members "
     "reply; in a locked thread, only its moderators (403 for others). The same reply sent "
-    "again within seconds is not doubled: the first one answers, with 200.",
+    "again within seconds is not doubled: the first one answers, with 200. A muted person "
+    "is refused (403), one over the space's rate asked to wait (429); a reply held for "
+    'review has `moderation.state` "held" and is seen by its author alone until approved.',
 )
 def thread_reply(
     request: AuthenticatedApiRequest, thread_id: int, payload: PostIn
@@ -437,8 +508,14 @@ def thread_reply(
         raise PermissionDenied(_cannot_post(thread.space, thread=thread))
     quoted = None
     if payload.quote_id is not None:
+        # Only what everyone sees may be quoted: never a held or hidden message.
         quoted = (
-            Post.objects.filter(pk=payload.quote_id, thread=thread, deleted_at=None)
+            Post.objects.filter(
+                pk=payload.quote_id,
+                thread=thread,
+                deleted_at=None,
+                moderation_state=ModerationState.VISIBLE,
+            )
             .select_related("author")
             .first()
         )
@@ -449,7 +526,10 @@ def thread_reply(
                 "bad_quote",
             )
     body = clean_fields(ReplyForm, body=payload.body)["body"]
-    post, created = post_create_once(author=user, thread=thread, body=body, quoted=quoted)
+    try:
+        post, created = post_create_once(author=user, thread=thread, body=body, quoted=quoted)
+    except ModerationError as error:
+        raise _refused(error) from None
     return Status(201 if created else 200, _post_of_thread(request, thread, post.pk))
 
 
@@ -495,13 +575,16 @@ def post_remove(request: AuthenticatedApiRequest, post_id: int) -> dict[str, Any
     "/posts/{post_id}/revisions",
     auth=optional_auth,
     openapi_extra=ANONYMOUS_ALLOWED,
-    response={200: list[RevisionOut], **error_responses(401, 404, 422)},
+    response={200: list[RevisionOut], **error_responses(401, 403, 404, 422)},
     summary="A message's previous versions",
     description="Newest first.",
     tags=["posts"],
 )
 def post_revision_index(request: ApiRequest, post_id: int) -> Any:
     post = access_post(request.auth, post_id)
+    _posts_in_place(request.auth, post.thread, [post])
+    if post.in_place.masked:  # type: ignore[attr-defined]
+        raise PermissionDenied(_("This message is hidden by moderation: its history is not shown."))
     return post_revisions(post)
 
 

@@ -16,13 +16,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Left
 
 from membrane.accounts.models import Follow, User
 from membrane.accounts.selectors import people_visible_to
 from membrane.conversations.models import Post, Thread
 from membrane.conversations.selectors import readable_posts, readable_threads
+from membrane.moderation.models import ModerationState
 from membrane.spaces.models import Membership, Space
 from membrane.territory.permissions import animated_unit_ids
 
@@ -102,7 +113,8 @@ def feed_items(
     spaces they belong to (national, their federation and section, the
     units they animate, their groups); threads and replies by the people
     they follow; people joining their groups (only those whose profile the
-    viewer may see). Never the viewer's own doings, never deleted posts.
+    viewer may see). Never the viewer's own doings, never deleted posts,
+    never what moderation holds or hides (`readable_threads`/`readable_posts`).
     Raises InvalidCursor for a malformed cursor."""
     position = decode_cursor(cursor) if cursor else None
     mine = _member_spaces(viewer)
@@ -145,8 +157,20 @@ def _member_spaces(viewer: Any) -> QuerySet[Space, Any]:
 
 
 def _new_threads(threads: QuerySet[Thread], viewer: Any) -> QuerySet[Thread]:
-    # The opening post's start, as an excerpt: a deleted one has an empty body.
-    opening = Post.objects.filter(thread=OuterRef("pk")).order_by("pk").values("body")[:1]
+    # The opening post's start, as an excerpt: a deleted one has an empty
+    # body, one hidden by moderation gives none.
+    opening = (
+        Post.objects.filter(thread=OuterRef("pk"))
+        .order_by("pk")
+        .annotate(
+            shown=Case(
+                When(moderation_state=ModerationState.VISIBLE, then="body"),
+                default=Value(""),
+                output_field=TextField(),
+            )
+        )
+        .values("shown")[:1]
+    )
     return (
         threads.exclude(author=viewer)
         .select_related("author", "space__unit")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from membrane.conversations.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post, Thread
 from membrane.conversations.services import unknown_handles
+from membrane.moderation.models import ModerationState
 
 _MAX_LENGTH_MESSAGE = _("At most %(limit_value)d characters, please: this text has %(show_value)d.")
 
@@ -142,8 +143,11 @@ def _quotable(thread: Thread, raw: Any) -> Post | None:
     raw = str(raw or "").strip()
     if not raw.isdigit() or len(raw) > 18:
         return None
+    # Only what everyone sees may be quoted: never a held or hidden message.
     return (
         Post.objects.select_related("author")
-        .filter(pk=int(raw), thread=thread, deleted_at=None)
+        .filter(
+            pk=int(raw), thread=thread, deleted_at=None, moderation_state=ModerationState.VISIBLE
+        )
         .first()
     )

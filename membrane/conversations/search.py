@@ -3,7 +3,9 @@
 handle, commune), honouring every visibility rule: threads and posts come
 from `readable_threads` / `readable_posts`, people from `people_visible_to`;
 group names and descriptions are public (the directory's rule), private
-groups' threads and posts are not.
+groups' threads and posts are not. What moderation holds or hides is found
+by nobody but its author (threads, posts) — never a hidden group, nor a
+profile hidden from the viewer.
 
 On PostgreSQL, threads and posts use full-text search with French stemming
 ("élections" finds "élection"), ranked; on both databases every word of the
@@ -26,6 +28,7 @@ from membrane.accounts.selectors import people_visible_to
 from membrane.conversations.models import Post, Thread
 from membrane.conversations.selectors import readable_posts, readable_threads
 from membrane.core.text import normalize_for_search
+from membrane.moderation.models import ModerationState
 from membrane.spaces.models import Membership, Space
 
 MAX_QUERY_LENGTH = 200
@@ -123,6 +126,7 @@ def _spaces(viewer: Any, words: list[str]) -> QuerySet[Space]:
     territorial = Q(unit__isnull=False) & _every_word("unit__search_key", words)
     spaces = (
         Space.objects.filter(groups | territorial)
+        .filter(moderation_state=ModerationState.VISIBLE)
         .select_related("unit")
         .annotate(member_count=Count("memberships", distinct=True))
     )
@@ -141,6 +145,10 @@ def _people(viewer: Any, words: list[str]) -> QuerySet[User]:
         Value(" "), Cast("handle", CharField()), Value(" "), F("commune"),
     )  # fmt: skip
     people = people_visible_to(viewer).annotate(search_text=text)
+    # A profile hidden by moderation is found by its own person and staff.
+    if not (viewer.is_authenticated and viewer.is_staff):
+        shown = Q(moderation_state=ModerationState.VISIBLE)
+        people = people.filter(shown | Q(pk=viewer.pk) if viewer.is_authenticated else shown)
     for word in words:
         people = people.filter(search_text__iregex=_accent_insensitive(word))
     return people.select_related("section").order_by("last_name", "first_name", "pk")

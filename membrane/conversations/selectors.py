@@ -16,14 +16,64 @@ from django.db.models import (
 from membrane.accounts.models import ProfileVisibility, User
 from membrane.accounts.selectors import people_visible_to
 from membrane.conversations.models import Post, PostRevision, Reaction, ReadState, Thread
+from membrane.moderation.models import ModerationState
+from membrane.moderation.selectors import visible_q
 from membrane.spaces.models import Space
 from membrane.spaces.selectors import readable_spaces_q
 
+# Moderation: what is listed (feeds, search, profiles, lists of the API) is
+# what everyone may see — published content in a published thread — plus, for
+# a signed-in person, their own held or hidden content (shown to them with
+# the reason). In a thread's page, hidden posts keep their place (replaced by
+# the reason, see conversations/moderated.py) and held ones are their
+# author's alone.
+
+
+def _thread_visible_q(viewer: Any, *, prefix: str = "") -> Q:
+    """`moderation.selectors.visible_q` for the thread at `prefix`."""
+    visible = Q(**{f"{prefix}moderation_state": ModerationState.VISIBLE})
+    if viewer.is_authenticated:
+        return visible | Q(**{f"{prefix}author_id": viewer.pk})
+    return visible
+
+
+def visible_threads_q(viewer: Any) -> Q:
+    """A filter on Thread: listed for the viewer."""
+    return visible_q(viewer)
+
+
+def visible_posts_q(viewer: Any) -> Q:
+    """A filter on Post: listed for the viewer (the post and its thread)."""
+    return visible_q(viewer) & _thread_visible_q(viewer, prefix="thread__")
+
+
+def in_thread_q(viewer: Any) -> Q:
+    """A filter on the posts of a thread's page: all but others' held posts."""
+    not_held = ~Q(moderation_state=ModerationState.HELD)
+    if viewer.is_authenticated:
+        return not_held | Q(author_id=viewer.pk)
+    return not_held
+
+
+def visible_threads(viewer: Any) -> QuerySet[Thread]:
+    return Thread.objects.filter(visible_threads_q(viewer))
+
+
+def visible_posts(viewer: Any) -> QuerySet[Post]:
+    """Live posts listed for the viewer, whatever the space (combine with
+    `readable_posts` for the spaces' rule)."""
+    return Post.objects.filter(visible_posts_q(viewer), deleted_at=None)
+
 
 def threads_of_space(*, space: Space, viewer: Any) -> QuerySet[Thread]:
-    """A space's threads, pinned first then by last activity, each with its
-    author and, for a signed-in viewer, whether it has unread posts."""
-    threads = Thread.objects.filter(space=space).select_related("author")
+    """A space's threads listed for the viewer, pinned first then by last
+    activity, each with its author and, for a signed-in viewer, whether it has
+    unread posts."""
+    threads = (
+        Thread.objects.filter(space=space)
+        .filter(visible_threads_q(viewer))
+        .select_related("author")
+    )
     return with_unread(threads, viewer).order_by("-pinned", "-last_activity_at", "-pk")
 
 
@@ -46,9 +96,11 @@ def with_unread(threads: QuerySet[Thread], viewer: Any) -> QuerySet[Thread]:
 
 def posts_of_thread(*, thread: Thread, viewer: Any) -> QuerySet[Post]:
     """A thread's posts in order, with author, quoted post and its author,
-    reaction count, whether the viewer reacted, and who reacted."""
+    reaction count, whether the viewer reacted, and who reacted. Hidden posts
+    are in (masked in place); held ones only for their author."""
     posts = (
         Post.objects.filter(thread=thread)
+        .filter(in_thread_q(viewer))
         .select_related("author", "quoted__author")
         .annotate(
             reaction_count=Count("reactions", distinct=True),
@@ -71,16 +123,15 @@ def posts_of_thread(*, thread: Thread, viewer: Any) -> QuerySet[Post]:
 
 
 def readable_threads(viewer: Any) -> QuerySet[Thread]:
-    """Threads in spaces the viewer may read."""
-    return Thread.objects.filter(
+    """Threads listed for the viewer in spaces they may read."""
+    return visible_threads(viewer).filter(
         space__in=Space.objects.filter(readable_spaces_q(viewer)).values("pk")
     )
 
 
 def readable_posts(viewer: Any) -> QuerySet[Post]:
-    """Live posts in spaces the viewer may read."""
-    return Post.objects.filter(
-        deleted_at=None,
+    """Live posts listed for the viewer in spaces they may read."""
+    return visible_posts(viewer).filter(
         thread__space__in=Space.objects.filter(readable_spaces_q(viewer)).values("pk"),
     )
 
@@ -95,10 +146,13 @@ def unread_thread_count(viewer: Any) -> int:
 POSTS_PER_PAGE = 30
 
 
-def post_page_number(post: Post, *, per_page: int = POSTS_PER_PAGE) -> int:
-    """The page of its thread on which a post is shown (1-based)."""
-    before = Post.objects.filter(thread_id=post.thread_id).filter(
-        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
+def post_page_number(post: Post, *, viewer: Any, per_page: int = POSTS_PER_PAGE) -> int:
+    """The page of its thread on which the viewer sees a post (1-based):
+    others' held posts before it are not on their pages."""
+    before = (
+        Post.objects.filter(thread_id=post.thread_id)
+        .filter(in_thread_q(viewer))
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk))
     )
     return before.count() // per_page + 1
 
@@ -117,6 +171,7 @@ def first_post_since(*, thread: Thread, user: Any, since: Any) -> Post | None:
     reader resumes."""
     return (
         Post.objects.filter(thread=thread, created_at__gt=since)
+        .exclude(moderation_state=ModerationState.HELD)
         .exclude(author=user)
         .order_by("created_at", "pk")
         .only("pk", "thread_id", "created_at")
@@ -141,6 +196,8 @@ def mention_suggestions(*, viewer: Any, query: str, limit: int = 8) -> list[User
         people_visible_to(viewer)
         .exclude(handle=None)
         .exclude(profile_visibility=ProfileVisibility.STAFF)
+        # A profile hidden by moderation shows no name in suggestions.
+        .exclude(moderation_state=ModerationState.HIDDEN)
         .filter(
             Q(handle__icontains=query)
             | Q(first_name__icontains=query)
@@ -151,3 +208,13 @@ def mention_suggestions(*, viewer: Any, query: str, limit: int = 8) -> list[User
         .order_by("starts", "handle")
     )
     return list(people[:limit])
+
+
+def opening_post_id(thread: Thread) -> int | None:
+    """The id of a thread's opening post (its first)."""
+    return (
+        Post.objects.filter(thread=thread)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )

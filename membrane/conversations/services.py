@@ -1,6 +1,12 @@
 """Writes on conversations. Callers check permissions first (see
 permissions.py); these functions keep the data consistent and send the
-notifications once the transaction commits."""
+notifications once the transaction commits.
+
+New threads and posts pass the space's moderation policy: `posting_check`
+refuses a muted person or one over the space's rate (ModerationError, before
+anything is saved), and a guard may hold what was written until a moderator
+approves it. Held content sends no notification: `content_published` sends
+them when a moderator's approval makes it public."""
 
 from datetime import timedelta
 from typing import Any
@@ -21,6 +27,8 @@ from membrane.conversations.models import (
 )
 from membrane.core.markdown import mentions_in, render_markdown
 from membrane.core.text import normalize_for_search
+from membrane.moderation.models import ModerationState
+from membrane.moderation.services import hold_if_guarded, posting_check
 from membrane.notifications.models import Kind
 from membrane.notifications.services import notify
 from membrane.spaces.models import Membership, Role, Space
@@ -61,7 +69,11 @@ def render_post_body(body: str, people: dict[str, User]) -> str:
 
 
 def thread_create(*, author: Any, space: Space, title: str, body: str) -> Thread:
-    """Start a thread with its opening post."""
+    """Start a thread with its opening post. Raises ModerationError (403
+    muted, 429 over the space's rate) before saving anything. A thread held by
+    a guard waits for a moderator, its opening post with it, and notifies
+    nobody until approved (`content_published`)."""
+    posting_check(author=author, space=space)
     with transaction.atomic():
         thread = Thread.objects.create(
             space=space,
@@ -70,36 +82,52 @@ def thread_create(*, author: Any, space: Space, title: str, body: str) -> Thread
             search_key=normalize_for_search(title),
         )
         post = _post_insert(author=author, thread=thread, body=body, quoted=None)
-    new_thread_recipients: list[Any] = []
-    if space.is_group:
-        new_thread_recipients = [
-            m.user
-            for m in Membership.objects.filter(space=space, role__gte=Role.ANIMATOR).select_related(
-                "user"
-            )
-        ]
-    transaction.on_commit(
-        lambda: notify(
-            recipients=new_thread_recipients,
-            kind=Kind.NEW_THREAD,
-            actor=author,
-            space=space,
-            thread=thread,
-            post=post,
-        )
-    )
+        if hold_if_guarded(content=thread, author=author, space=space, body=f"{title}\n{body}"):
+            # One item in the moderators' queue (the thread); its opening post
+            # is held with it, so that it is counted and filtered as held.
+            Post.objects.filter(pk=post.pk).update(moderation_state=ModerationState.HELD)
+            post.moderation_state = ModerationState.HELD
+        else:
+            transaction.on_commit(lambda: _send_thread_notifications(thread, post))
     return thread
 
 
 def post_create(*, author: Any, thread: Thread, body: str, quoted: Post | None = None) -> Post:
     """Reply in a thread. Notifies mentioned people, the quoted post's author
-    and the thread's author — each once, the most specific reason winning."""
+    and the thread's author — each once, the most specific reason winning.
+    Raises ModerationError (403 muted, 429 over the space's rate) before
+    saving anything; a reply held by a guard neither moves the thread nor
+    notifies anyone until approved (`content_published`)."""
+    posting_check(author=author, space=thread.space)
     with transaction.atomic():
         post = _post_insert(author=author, thread=thread, body=body, quoted=quoted)
-        Thread.objects.filter(pk=thread.pk).update(
-            last_activity_at=post.created_at, post_count=F("post_count") + 1
-        )
+        if not hold_if_guarded(content=post, author=author, space=thread.space, body=body):
+            Thread.objects.filter(pk=thread.pk).update(
+                last_activity_at=post.created_at, post_count=F("post_count") + 1
+            )
+            transaction.on_commit(lambda: _send_post_notifications(post, is_reply=True))
     return post
+
+
+def content_published(content: Any) -> None:
+    """Called by moderation.services.decide, inside its transaction, when a
+    moderator approves held content: a reply now moves its thread and sends
+    the notifications it held back; a thread also publishes its opening post
+    and tells the group's animators. Other kinds of content: nothing to do."""
+    if isinstance(content, Thread):
+        post = Post.objects.filter(thread=content).order_by("created_at", "pk").first()
+        if post is not None:
+            Post.objects.filter(pk=post.pk, moderation_state=ModerationState.HELD).update(
+                moderation_state=ModerationState.VISIBLE
+            )
+            Thread.objects.filter(pk=content.pk).update(last_activity_at=timezone.now())
+            transaction.on_commit(lambda: _send_thread_notifications(content, post))
+    elif isinstance(content, Post):
+        Thread.objects.filter(pk=content.thread_id).update(
+            last_activity_at=timezone.now(), post_count=F("post_count") + 1
+        )
+        if not content.is_deleted:
+            transaction.on_commit(lambda: _send_post_notifications(content, is_reply=True))
 
 
 # A second identical submission within this delay is a double click or a
@@ -154,6 +182,7 @@ def post_create_once(
 
 
 def _post_insert(*, author: Any, thread: Thread, body: str, quoted: Post | None) -> Post:
+    """Save a post and its mentions; the caller sends the notifications."""
     is_reply = Post.objects.filter(thread=thread).exists()
     people = mentioned_people(body)
     post = Post.objects.create(
@@ -168,51 +197,71 @@ def _post_insert(*, author: Any, thread: Thread, body: str, quoted: Post | None)
         Thread.objects.filter(pk=thread.pk).update(post_count=1, last_activity_at=post.created_at)
         thread.post_count = 1
     Mention.objects.bulk_create(Mention(post=post, user=person) for person in people.values())
-    space = thread.space
-    mentioned = [p for p in people.values() if can_view_space(p, space)]
-    quoted_author = post.quoted.author if post.quoted is not None else None
-    thread_author = thread.author if is_reply else None
+    return post
 
-    def send() -> None:
+
+def _send_thread_notifications(thread: Thread, post: Post) -> None:
+    """A new thread: its opening post's mentions, and the group's animators."""
+    _send_post_notifications(post, is_reply=False)
+    space = thread.space
+    if not space.is_group:
+        return
+    animators = Membership.objects.filter(space=space, role__gte=Role.ANIMATOR).select_related(
+        "user"
+    )
+    notify(
+        recipients=[membership.user for membership in animators],
+        kind=Kind.NEW_THREAD,
+        actor=thread.author,
+        space=space,
+        thread=thread,
+        post=post,
+    )
+
+
+def _send_post_notifications(post: Post, *, is_reply: bool) -> None:
+    """Notify the people a post mentions, the quoted post's author and, for a
+    reply, the thread's author: each once, the most specific reason winning.
+    Run after commit, once the post is public."""
+    thread = post.thread
+    space = thread.space
+    author = post.author
+    people = [mention.user for mention in post.mentions.select_related("user")]
+    mentioned = [person for person in people if can_view_space(person, space)]
+    notify(
+        recipients=mentioned, kind=Kind.MENTION, actor=author, space=space, thread=thread, post=post
+    )
+    already = {person.pk for person in mentioned}
+    quoted = post.quoted if post.quoted_id is not None else None
+    quoted_author = quoted.author if quoted is not None else None
+    if (
+        quoted_author is not None
+        and quoted_author.pk not in already
+        and can_view_space(quoted_author, space)
+    ):
         notify(
-            recipients=mentioned,
-            kind=Kind.MENTION,
+            recipients=[quoted_author],
+            kind=Kind.QUOTE,
             actor=author,
             space=space,
             thread=thread,
             post=post,
         )
-        already = {p.pk for p in mentioned}
-        if (
-            quoted_author is not None
-            and quoted_author.pk not in already
-            and can_view_space(quoted_author, space)
-        ):
-            notify(
-                recipients=[quoted_author],
-                kind=Kind.QUOTE,
-                actor=author,
-                space=space,
-                thread=thread,
-                post=post,
-            )
-            already.add(quoted_author.pk)
-        if (
-            thread_author is not None
-            and thread_author.pk not in already
-            and can_view_space(thread_author, space)
-        ):
-            notify(
-                recipients=[thread_author],
-                kind=Kind.REPLY,
-                actor=author,
-                space=space,
-                thread=thread,
-                post=post,
-            )
-
-    transaction.on_commit(send)
-    return post
+        already.add(quoted_author.pk)
+    thread_author = thread.author if is_reply else None
+    if (
+        thread_author is not None
+        and thread_author.pk not in already
+        and can_view_space(thread_author, space)
+    ):
+        notify(
+            recipients=[thread_author],
+            kind=Kind.REPLY,
+            actor=author,
+            space=space,
+            thread=thread,
+            post=post,
+        )
 
 
 def post_edit(*, post: Post, body: str) -> Post:
@@ -238,6 +287,10 @@ def post_edit(*, post: Post, body: str) -> Post:
         Mention.objects.bulk_create(Mention(post=post, user=p) for p in new_people)
         thread = post.thread
         visible = [p for p in new_people if can_view_space(p, thread.space)]
+        if not _is_public(post, thread):
+            # Held: the approval notifies every mention; hidden: nobody is
+            # sent to a text that others cannot read.
+            visible = []
         transaction.on_commit(
             lambda: notify(
                 recipients=visible, kind=Kind.MENTION, actor=post.author,
@@ -245,6 +298,13 @@ def post_edit(*, post: Post, body: str) -> Post:
             )
         )  # fmt: skip
     return post
+
+
+def _is_public(post: Post, thread: Thread) -> bool:
+    return (
+        post.moderation_state == ModerationState.VISIBLE
+        and thread.moderation_state == ModerationState.VISIBLE
+    )
 
 
 def post_delete(*, post: Post) -> Post:

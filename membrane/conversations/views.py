@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -20,6 +21,7 @@ from django.views.decorators.http import (
 
 from membrane.conversations.forms import PostEditForm, ReplyForm, ThreadForm
 from membrane.conversations.models import Post, Thread
+from membrane.conversations.moderated import attach_thread_in_place, cannot_reply_moderated
 from membrane.conversations.permissions import (
     access_post,
     access_thread,
@@ -51,14 +53,21 @@ from membrane.conversations.services import (
     thread_set_pinned,
 )
 from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from membrane.moderation.models import ModerationState
+from membrane.moderation.permissions import can_moderate, can_report
+from membrane.moderation.services import ModerationError
 from membrane.spaces.models import Space
 from membrane.spaces.permissions import access_space, can_view_space
 
+# Shown to the author of a held thread or post, in place and once posted.
+HELD_NOTICE = _lazy("Waiting for a moderator's review: only you see it for now")
 
-def post_url(post: Post) -> str:
-    """The address of a post: its thread's page that shows it, at its anchor."""
+
+def post_url(post: Post, viewer: Any) -> str:
+    """The address of a post: its thread's page that shows it to the viewer,
+    at its anchor."""
     url = reverse("conversations:thread", args=[post.thread_id])
-    page = post_page_number(post)
+    page = post_page_number(post, viewer=viewer)
     if page > 1:
         url += f"?page={page}"
     return f"{url}#post-{post.pk}"
@@ -78,7 +87,7 @@ def thread_detail(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
         first_new = first_post_since(thread=thread, user=request.user, since=seen_until)
         if first_new is not None and page_number is None:
             # A returning reader opens the thread where they stopped.
-            page_number = post_page_number(first_new)
+            page_number = post_page_number(first_new, viewer=request.user)
     return _thread_page(
         request, thread, page_number=page_number, seen_until=seen_until, first_new=first_new
     )
@@ -101,6 +110,7 @@ def _thread_page(
     page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
     page.object_list = posts = list(page.object_list)
     may_reply = can_reply(user, thread)
+    attach_thread_in_place(thread, posts, viewer=user)
     for post in posts:
         _with_rights(post, thread=thread, user=user, may_reply=may_reply)
         post.is_new = bool(  # type: ignore[attr-defined]
@@ -115,6 +125,8 @@ def _thread_page(
         "form": form,
         "can_pin": can_pin_thread(user, thread),
         "can_lock": can_lock_thread(user, thread),
+        "can_report": can_report(user, thread),
+        "can_moderate": can_moderate(user, thread),
         "first_new": first_new if first_new is not None and first_new in posts else None,
     }
     return render(request, "conversations/thread_detail.html", context, status=status)
@@ -124,10 +136,13 @@ def _with_rights(post: Post, *, thread: Thread, user: Any, may_reply: bool) -> P
     """Attach what the viewer may do with the post, for the template. The
     thread object is shared so that the rights cost no query per post."""
     post.thread = thread
-    post.can_quote = may_reply and not post.is_deleted  # type: ignore[attr-defined]
+    visible = post.moderation_state == ModerationState.VISIBLE
+    post.can_quote = may_reply and visible and not post.is_deleted  # type: ignore[attr-defined]
     post.can_edit = can_edit_post(user, post)  # type: ignore[attr-defined]
     post.can_delete = can_delete_post(user, post)  # type: ignore[attr-defined]
     post.can_react = can_react(user, post)  # type: ignore[attr-defined]
+    post.can_report = can_report(user, post)  # type: ignore[attr-defined]
+    post.can_moderate = can_moderate(user, post)  # type: ignore[attr-defined]
     return post
 
 
@@ -146,7 +161,9 @@ def _refused(
 
 
 def _cannot_post(request: HtmxHttpRequest, space: Space, *, thread: Thread | None) -> HttpResponse:
-    if thread is not None and thread.locked:
+    if thread is not None and thread.moderation_state != ModerationState.VISIBLE:
+        message = cannot_reply_moderated(thread)
+    elif thread is not None and thread.locked:
         message = _("This thread is locked: only its moderators can still reply.")
     elif space.is_group:
         message = _("Only the members of “%(name)s” can write there. Join the group first.") % {
@@ -173,21 +190,30 @@ def thread_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if not can_start_thread(request.user, space):
         return _cannot_post(request, space, thread=None)
     form = ThreadForm(request.POST or None)
+    status = 400
     if request.method == "POST" and form.is_valid():
-        thread, created = thread_create_once(
-            author=request.user,
-            space=space,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-        )
-        if not created:
-            messages.info(request, _("This thread was already started: here it is."))
-        return redirect("conversations:thread", thread_id=thread.pk)
+        try:
+            thread, created = thread_create_once(
+                author=request.user,
+                space=space,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ModerationError as error:
+            # Muted, or over the space's rate: the form keeps the text.
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            if not created:
+                messages.info(request, _("This thread was already started: here it is."))
+            elif thread.moderation_state == ModerationState.HELD:
+                messages.info(request, HELD_NOTICE)
+            return redirect("conversations:thread", thread_id=thread.pk)
     return render(
         request,
         "conversations/thread_form.html",
         {"form": form, "space": space},
-        status=400 if form.errors else 200,
+        status=status if form.errors else 200,
     )
 
 
@@ -202,21 +228,28 @@ def reply(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     form = ReplyForm(request.POST, thread=thread)
     if not form.is_valid():
         return _thread_page(request, thread, page_number="last", form=form, status=400)
-    post, created = post_create_once(
-        author=request.user,
-        thread=thread,
-        body=form.cleaned_data["body"],
-        quoted=form.cleaned_data["quote"],
-    )
+    try:
+        post, created = post_create_once(
+            author=request.user,
+            thread=thread,
+            body=form.cleaned_data["body"],
+            quoted=form.cleaned_data["quote"],
+        )
+    except ModerationError as error:
+        # Muted, or over the space's rate: the form keeps the text.
+        form.add_error(None, error.message)
+        return _thread_page(request, thread, page_number="last", form=form, status=error.status)
     if not created:
         messages.info(request, _("This message was already sent: here it is."))
-    return redirect(post_url(post))
+    elif post.moderation_state == ModerationState.HELD:
+        messages.info(request, HELD_NOTICE)
+    return redirect(post_url(post, request.user))
 
 
 @require_safe
 def post_detail(request: HtmxHttpRequest, post_id: int) -> HttpResponse:
     """A permanent address for a post: sends to the page that shows it."""
-    return redirect(post_url(access_post(request.user, post_id)))
+    return redirect(post_url(access_post(request.user, post_id), request.user))
 
 
 @login_required
@@ -230,14 +263,15 @@ def post_edit_view(request: AuthenticatedHttpRequest, post_id: int) -> HttpRespo
             message=_(
                 "Only its author can edit a message, while they can still reply in the thread."
             ),
-            back=post_url(post),
+            back=post_url(post, request.user),
             back_label=_("Back to the message"),
         )
     form = PostEditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         post_edit(post=post, body=form.cleaned_data["body"])
         messages.success(request, _("Your message has been changed."))
-        return redirect(post_url(post))
+        return redirect(post_url(post, request.user))
+    attach_thread_in_place(post.thread, viewer=request.user)
     return render(
         request,
         "conversations/post_edit.html",
@@ -249,10 +283,12 @@ def post_edit_view(request: AuthenticatedHttpRequest, post_id: int) -> HttpRespo
 @require_safe
 def post_history(request: HtmxHttpRequest, post_id: int) -> HttpResponse:
     post = access_post(request.user, post_id)
+    attach_thread_in_place(post.thread, [post], viewer=request.user)
+    masked = post.in_place.masked  # type: ignore[attr-defined]
     return render(
         request,
         "conversations/post_history.html",
-        {"post": post, "thread": post.thread, "revisions": post_revisions(post)},
+        {"post": post, "thread": post.thread, "revisions": [] if masked else post_revisions(post)},
     )
 
 
@@ -265,13 +301,13 @@ def post_delete_view(request: AuthenticatedHttpRequest, post_id: int) -> HttpRes
             request,
             title=_("You cannot delete this message"),
             message=_("Only its author can delete a message."),
-            back=post_url(post),
+            back=post_url(post, request.user),
             back_label=_("Back to the message"),
         )
     if request.method == "POST":
         post_delete(post=post)
         messages.success(request, _("Your message has been deleted."))
-        return redirect(post_url(post))
+        return redirect(post_url(post, request.user))
     return render(request, "conversations/post_delete.html", {"post": post, "thread": post.thread})
 
 
@@ -286,12 +322,12 @@ def react(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
             message=_(
                 "You can give a thumbs up to the messages of others in a space you belong to, not to your own."
             ),
-            back=post_url(post),
+            back=post_url(post, request.user),
             back_label=_("Back to the message"),
         )
     reaction_toggle(post=post, user=request.user)
     if not request.htmx:
-        return redirect(post_url(post))
+        return redirect(post_url(post, request.user))
     thread = post.thread
     post = posts_of_thread(thread=thread, viewer=request.user).get(pk=post.pk)
     _with_rights(post, thread=thread, user=request.user, may_reply=can_reply(request.user, thread))

@@ -278,8 +278,15 @@ def decide(
             **_ref(content),
         )
         state = _STATE_AFTER.get(action)
+        was_held = getattr(content, "moderation_state", None) == ModerationState.HELD
         if state is not None:
             _set_state(content, state, number if state == ModerationState.HIDDEN else None)
+        if was_held and state == ModerationState.VISIBLE:
+            # Imported here: conversations imports moderation. It sends the
+            # notifications it held back (mentions, replies, new thread).
+            from membrane.conversations.services import content_published
+
+            content_published(content)
         if action == Action.MUTE and until is not None:
             Mute.objects.create(user=author, space=space, until=until, decision=decision)
         if action == Action.BAN:

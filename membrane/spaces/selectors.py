@@ -2,11 +2,24 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from membrane.accounts.selectors import people_visible_to
 from membrane.core.text import normalize_for_search
+from membrane.moderation.models import ModerationState
+from membrane.moderation.selectors import visible_q
 from membrane.spaces.models import Invitation, JoinRequest, Membership, Role, Space
 from membrane.territory.models import Unit
 
@@ -47,9 +60,10 @@ def readable_spaces(user: Any) -> QuerySet[Space]:
     return Space.objects.filter(readable_spaces_q(user))
 
 
-def group_directory(*, query: str = "", viewer: Any) -> QuerySet[Space]:
-    """Every group (private ones too: their name and description are public),
-    with member counts and whether the viewer belongs, most populated first."""
+def groups_with_counts(*, viewer: Any) -> QuerySet[Space]:
+    """Every group, hidden ones included, with member counts and whether the
+    viewer belongs: a group's page and the API's detail mask what a hidden
+    group shows (conversations/moderated.py)."""
     groups = Space.objects.groups().annotate(
         member_count=Count(
             "memberships",
@@ -61,23 +75,44 @@ def group_directory(*, query: str = "", viewer: Any) -> QuerySet[Space]:
         groups = groups.annotate(
             is_member=Exists(Membership.objects.filter(space=OuterRef("pk"), user=viewer))
         )
+    return groups
+
+
+def group_directory(*, query: str = "", viewer: Any) -> QuerySet[Space]:
+    """Every group (private ones too: their name and description are public),
+    with member counts and whether the viewer belongs, most populated first.
+    A group hidden by moderation is listed for its creator alone."""
+    groups = groups_with_counts(viewer=viewer).filter(visible_q(viewer, author_field="created_by"))
     key = normalize_for_search(query)
     if key:
         groups = groups.filter(search_key__contains=key)
-    return groups.order_by("-member_count", "name")
+    # F(): the annotation comes from groups_with_counts, out of the type
+    # checker's sight.
+    return groups.order_by(F("member_count").desc(), "name")
+
+
+def most_populated_groups(*, viewer: Any, limit: int = 10) -> QuerySet[Space]:
+    """The directory's ranking by members: never a group hidden by moderation."""
+    return group_directory(viewer=viewer).filter(moderation_state=ModerationState.VISIBLE)[:limit]
 
 
 def most_active_groups(*, days: int = 30, limit: int = 10) -> QuerySet[Space]:
     """Groups ranked by posts in the last `days` days. Counts only what is
-    public: a private group's activity is not shown to outsiders."""
+    public: a private group's activity is not shown to outsiders, nor a group
+    or messages that moderation hides or holds."""
     since = timezone.now() - timedelta(days=days)
     return (
         Space.objects.groups()
-        .filter(visibility=Space.Visibility.PUBLIC)
+        .filter(visibility=Space.Visibility.PUBLIC, moderation_state=ModerationState.VISIBLE)
         .annotate(
             recent_posts=Count(
                 "threads__posts",
-                filter=Q(threads__posts__created_at__gte=since, threads__posts__deleted_at=None),
+                filter=Q(
+                    threads__posts__created_at__gte=since,
+                    threads__posts__deleted_at=None,
+                    threads__posts__moderation_state=ModerationState.VISIBLE,
+                    threads__moderation_state=ModerationState.VISIBLE,
+                ),
             )
         )
         .filter(recent_posts__gt=0)

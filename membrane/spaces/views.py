@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from membrane.accounts.selectors import people_visible_to
+from membrane.conversations.moderated import hiding_decisions, in_place
 from membrane.conversations.permissions import can_start_thread
 from membrane.conversations.selectors import threads_of_space
 from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from membrane.moderation.permissions import can_moderate, can_moderate_in, can_report
 from membrane.spaces.forms import GroupForm, JoinRequestForm
 from membrane.spaces.models import JoinRequest, Membership, Role, Space
 from membrane.spaces.permissions import (
@@ -42,6 +44,7 @@ from membrane.spaces.selectors import (
     has_pending_invitation,
     invitable_people,
     most_active_groups,
+    most_populated_groups,
     pending_join_requests,
     pending_request_of,
     space_member_count,
@@ -98,7 +101,9 @@ def group_list(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "spaces/group_list.html#results", context)
     context |= {
-        "most_populated": _with_initials(group_directory(viewer=request.user)[:RANKING_SIZE]),
+        "most_populated": _with_initials(
+            most_populated_groups(viewer=request.user, limit=RANKING_SIZE)
+        ),
         "most_active": _with_initials(most_active_groups(days=30, limit=RANKING_SIZE)),
         "can_create": can_create_group(request.user),
     }
@@ -138,6 +143,7 @@ def _space_page(
     }
     if space.is_group:
         context |= _joining_context(user, space, request_form)
+        context |= _group_moderation(user, space)
     if can_view:
         threads = threads_of_space(space=space, viewer=user)
         context |= {
@@ -149,6 +155,16 @@ def _space_page(
         if request.htmx and status == 200:
             return render(request, "spaces/space_detail.html#threads", context)
     return render(request, "spaces/space_detail.html", context, status=status)
+
+
+def _group_moderation(user: Any, group: Space) -> dict[str, Any]:
+    """A group hidden by moderation keeps its name; its description and
+    image are masked for all but its creator and staff, who moderate groups."""
+    decision = hiding_decisions([group]).get(group.pk)
+    group.in_place = in_place(  # type: ignore[attr-defined]
+        group, viewer=user, decision=decision, moderates=can_moderate_in(user, None)
+    )
+    return {"can_report": can_report(user, group), "can_moderate": can_moderate(user, group)}
 
 
 def _joining_context(
@@ -176,6 +192,8 @@ def group_image(request: HtmxHttpRequest, slug: str) -> FileResponse:
     publicly)."""
     space = access_space(slug)
     if not space.image:
+        raise Http404("No image.")
+    if in_place(space, viewer=request.user, moderates=can_moderate_in(request.user, None)).masked:
         raise Http404("No image.")
     try:
         image = space.image.open("rb")
