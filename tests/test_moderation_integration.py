@@ -19,6 +19,7 @@ from membrane.conversations.services import post_create, thread_create
 from membrane.moderation.models import Action, ModerationState, Report, SpacePolicy
 from membrane.moderation.services import appeal_create, decide
 from membrane.notifications.models import Kind, Notification
+from membrane.notifications.selectors import notifications_of
 from membrane.spaces.models import Role
 from tests.factories import UserFactory
 from tests.spaces_factories import GroupFactory, MembershipFactory, PostFactory, ThreadFactory
@@ -755,3 +756,34 @@ def test_the_directory_queries_do_not_grow_with_hidden_groups(client, supporter,
     many = count_queries(client, reverse("spaces:groups"))
 
     assert many == few
+
+
+# Notifications follow the content they are about ------------------------------------------
+
+
+def test_notifications_about_a_hidden_thread_or_reply_vanish_for_others(
+    client, group, member, supporter, moderator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = thread_create(
+            author=supporter,
+            space=group,
+            title="Un titre bientôt masqué",
+            body=f"@{member.handle}, ton avis ?",
+        )
+    as_(client, member)
+    assert "Un titre bientôt masqué" in page(client, reverse("notifications:list"))
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = post_create(author=member, thread=thread, body=f"@{supporter.handle} regarde.")
+    assert notifications_of(supporter).filter(post=reply).exists()
+
+    hide(moderator, reply)
+    assert not notifications_of(supporter).filter(post=reply).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        other = post_create(author=member, thread=thread, body="Une autre réponse.")
+    hide(moderator, thread)
+    # The thread's author keeps the notification of a reply in it…
+    assert notifications_of(supporter).filter(post=other).exists()
+    # …but the person mentioned in it no longer reads its title.
+    assert "Un titre bientôt masqué" not in page(client, reverse("notifications:list"))

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from membrane.accounts.selectors import people_visible_to
+from membrane.moderation.models import ModerationState
 from membrane.notifications.models import DEFAULT_CHANNELS, Kind, Notification, Preference
 from membrane.spaces.models import Space
 from membrane.spaces.selectors import readable_spaces_q
@@ -25,7 +26,19 @@ def visible_notifications_q(user: Any) -> Q:
         Q(space__isnull=True) | Q(space__in=readable) | Q(kind=Kind.INVITATION, thread__isnull=True)
     )
     actor_ok = ~Q(kind=Kind.NEW_FOLLOWER) | Q(actor__in=people_visible_to(user).values("pk"))
-    return thread_ok & space_ok & actor_ok
+    # A thread or message hidden or held by moderation takes its notifications
+    # with it (their sentences quote the thread's title), except for its author.
+    thread_ok &= (
+        Q(thread__isnull=True)
+        | Q(thread__moderation_state=ModerationState.VISIBLE)
+        | Q(thread__author=user)
+    )
+    post_ok = (
+        Q(post__isnull=True)
+        | Q(post__moderation_state=ModerationState.VISIBLE)
+        | Q(post__author=user)
+    )
+    return thread_ok & post_ok & space_ok & actor_ok
 
 
 def notifications_of(user: Any) -> QuerySet[Notification]:
