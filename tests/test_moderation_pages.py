@@ -799,6 +799,25 @@ def test_an_overturned_appeal_is_said_so(client, author, hidden, second_moderato
     assert "is accepted: the decision is overturned" in text
 
 
+@pytest.mark.parametrize(("overturn", "said"), [(True, "est accepté"), (False, "est rejeté")])
+def test_the_appeal_email_gives_the_outcome_and_the_answer(
+    author, moderator, hidden, second_moderator, django_capture_on_commit_callbacks, overturn, said
+):
+    appeal = appeal_create(author=author, decision=hidden, text="Ironie.")
+    # As the page does: the appeal loaded with its decision, the decision with its appeal.
+    appeal = Appeal.objects.select_related("decision__appeal").get(pk=appeal.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_decide(
+            moderator=second_moderator, appeal=appeal, overturn=overturn, answer="Relu à froid."
+        )
+
+    for recipient in (author, moderator):
+        email = OutgoingEmail.objects.get(to=recipient.email, purpose="notification:appeal_decided")
+        assert said in email.subject
+        assert "Relu à froid." in email.body_text
+
+
 def test_the_moderation_email_links_to_the_decision_and_gives_the_reason(
     author, supporter, moderator, reply, django_capture_on_commit_callbacks
 ):

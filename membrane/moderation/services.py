@@ -418,6 +418,9 @@ def appeal_decide(*, moderator: Any, appeal: Appeal, overturn: bool, answer: str
         appeal.decided_at = timezone.now()
         appeal.answer = answer
         appeal.save(update_fields=["status", "decided_by", "decided_at", "answer"])
+        # The caller may have loaded the decision with its appeal still pending:
+        # the notification (and its email, written at once) must see the outcome.
+        decision.appeal = appeal
         if overturn:
             _undo(decision, moderator=moderator, answer=answer)
         audit(
