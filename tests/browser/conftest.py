@@ -162,3 +162,23 @@ def mail_folder(settings: Any, tmp_path: Path) -> MailFolder:
         }
     }
     return MailFolder(folder)
+
+
+@pytest.fixture
+def member_named(section: Any, charter: Any) -> Callable[[str, str], Any]:
+    """member_named("Amina", "Diallo"): a confirmed member of the section who
+    accepted the charter, with the handle @amina-diallo and an example email."""
+    from tests.factories import MemberFactory
+
+    def make(first: str, last: str) -> Any:
+        handle = f"{first}-{last}".lower().replace(" ", "-")
+        return MemberFactory(
+            section=section,
+            charter_version_accepted=charter.number,
+            first_name=first,
+            last_name=last,
+            handle=handle,
+            email=f"{handle.replace('-', '.')}@example.org",
+        )
+
+    return make

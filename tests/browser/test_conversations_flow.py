@@ -63,20 +63,8 @@ def log_in(page: Page, live_server: Any, person: Any, axe_check: Any = None) -> 
 
 
 @pytest.fixture
-def people(section, charter) -> tuple[Any, Any]:
+def people(member_named) -> tuple[Any, Any]:
     """Amina, who will write, and Bastien, a member of the group she mentions."""
-
-    def member_named(first: str, last: str) -> Any:
-        handle = f"{first}-{last}".lower()
-        return MemberFactory(
-            section=section,
-            charter_version_accepted=charter.number,
-            first_name=first,
-            last_name=last,
-            handle=handle,
-            email=f"{handle.replace('-', '.')}@example.org",
-        )
-
     amina = member_named("Amina", "Diallo")
     bastien = member_named("Bastien", "Morel")
     return amina, bastien

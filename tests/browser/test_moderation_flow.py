@@ -31,7 +31,6 @@ from membrane.notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notif
 from membrane.spaces.models import Role, Space
 from tests.browser.test_conversations_flow import fr, fr_plural, header, log_in
 from tests.browser.test_signup_flow import run_worker
-from tests.factories import MemberFactory
 from tests.spaces_factories import GroupFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,17 +75,7 @@ def open_page(new_context: Callable[..., Any]) -> Callable[[], Page]:
 
 
 @pytest.fixture
-def people(section, charter) -> dict[str, Any]:
-    def member_named(first: str, last: str) -> Any:
-        handle = f"{first}-{last}".lower().replace(" ", "-")
-        return MemberFactory(
-            section=section,
-            charter_version_accepted=charter.number,
-            first_name=first,
-            last_name=last,
-            handle=handle,
-            email=f"{handle.replace('-', '.')}@example.org",
-        )
+def people(member_named) -> dict[str, Any]:
 
     return {
         "author": member_named("Nadia", "Ferrand"),
