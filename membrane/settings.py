@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "membrane.conversations",
     "membrane.notifications",
     "membrane.moderation",
+    "membrane.ideas",
+    "membrane.polls",
+    "membrane.quizzes",
     "membrane.api",
 ]
 

@@ -16,10 +16,13 @@ from membrane.api import (
     feed,
     follows,
     groups,
+    ideas,
     me,
     moderation,
     notifications,
+    polls,
     profiles,
+    quizzes,
     search,
     territory,
     threads,
@@ -49,6 +52,9 @@ api.add_router("", follows.router)
 api.add_router("", feed.router)
 api.add_router("", search.router)
 api.add_router("", moderation.router)
+api.add_router("", ideas.router)
+api.add_router("", polls.router)
+api.add_router("", quizzes.router)
 
 
 @api.exception_handler(ValidationError)

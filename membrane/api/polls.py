@@ -1,0 +1,5 @@
+"""The polls of issue 5 in the API (being written)."""
+
+from ninja import Router
+
+router = Router(tags=["polls"])
