@@ -269,6 +269,7 @@ PRIVACY_MODULES = [
     "membrane.conversations.privacy",
     "membrane.notifications.privacy",
     "membrane.moderation.privacy",
+    "membrane.ideas.privacy",
 ]
 
 LOGGING = {

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     REPORT_OUTCOME = "report_outcome", _("the outcome of my report")
     APPEAL = "appeal", _("an appeal against a moderation decision I may decide")
     APPEAL_DECIDED = "appeal_decided", _("the decision on an appeal I made or that concerns me")
+    IDEA_ANSWER = "idea_answer", _("an answer to an idea I proposed or support")
 
 
 class Channel(models.TextChoices):
@@ -36,6 +37,7 @@ DEFAULT_CHANNELS = {
     Kind.REPORT_OUTCOME: Channel.IN_APP,
     Kind.APPEAL: Channel.IN_APP,
     Kind.APPEAL_DECIDED: Channel.EMAIL,
+    Kind.IDEA_ANSWER: Channel.EMAIL,
     Kind.INVITATION: Channel.EMAIL,
     Kind.NEW_FOLLOWER: Channel.IN_APP,
 }
@@ -68,6 +70,9 @@ class Notification(models.Model):
     )
     post = models.ForeignKey(
         "conversations.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     decision = models.ForeignKey(
         "moderation.Decision",

@@ -38,7 +38,8 @@ def visible_notifications_q(user: Any) -> Q:
         | Q(post__moderation_state=ModerationState.VISIBLE)
         | Q(post__author=user)
     )
-    return thread_ok & post_ok & space_ok & actor_ok
+    idea_ok = Q(idea__isnull=True) | Q(idea__box__space__in=readable)
+    return thread_ok & post_ok & space_ok & actor_ok & idea_ok
 
 
 def notifications_of(user: Any) -> QuerySet[Notification]:
@@ -47,7 +48,7 @@ def notifications_of(user: Any) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient=user)
         .filter(visible_notifications_q(user))
-        .select_related("actor", "space", "thread", "decision__appeal")
+        .select_related("actor", "space", "thread", "decision__appeal", "idea")
         .order_by("-created_at", "-pk")
     )
 

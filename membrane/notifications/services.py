@@ -36,6 +36,7 @@ def notify(
     thread: Any = None,
     post: Any = None,
     decision: Any = None,
+    idea: Any = None,
 ) -> list[Notification]:
     """Notify each recipient (never the actor themselves, never twice), as
     their preferences say. Returns the notifications created."""
@@ -46,7 +47,7 @@ def notify(
             continue
         if not person.is_active or person.erased_at is not None:
             continue
-        if not _may_see(person, kind=kind, space=space, thread=thread):
+        if not _may_see(person, kind=kind, space=space or _space_of(idea), thread=thread):
             continue
         seen.add(person.pk)
         people.append(person)
@@ -64,6 +65,7 @@ def notify(
                 thread=thread,
                 post=post,
                 decision=decision,
+                idea=idea,
             )
             for person in wanted
         )
@@ -75,6 +77,10 @@ def notify(
                 emailed_at=timezone.now()
             )
     return created
+
+
+def _space_of(idea: Any) -> Any:
+    return idea.box.space if idea is not None else None
 
 
 def _may_see(person: Any, *, kind: str, space: Any, thread: Any) -> bool:

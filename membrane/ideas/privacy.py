@@ -1,0 +1,42 @@
+"""A person's ideas, supports and answers in their export; on deletion,
+supports go (counts drop), ideas and answers stay signed "ancien membre" or go."""
+
+from typing import Any
+
+from membrane.ideas.models import Answer, Idea, Support
+
+
+def export_personal_data(user: Any) -> dict[str, Any]:
+    return {
+        "ideas": [
+            {
+                "id": idea.pk,
+                "title": idea.title,
+                "description": idea.description,
+                "status": idea.status,
+                "created_at": idea.created_at.isoformat(),
+            }
+            for idea in Idea.objects.filter(author=user).order_by("created_at")
+        ],
+        "supports": [
+            {"idea": idea_id, "created_at": created.isoformat()}
+            for idea_id, created in Support.objects.filter(user=user)
+            .order_by("created_at")
+            .values_list("idea_id", "created_at")
+        ],
+        "answers_given": [
+            {
+                "idea": answer.idea_id,
+                "status": answer.to_status,
+                "text": answer.text,
+                "created_at": answer.created_at.isoformat(),
+            }
+            for answer in Answer.objects.filter(author=user).order_by("created_at")
+        ],
+    }
+
+
+def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
+    Support.objects.filter(user=user).delete()
+    if not keep_contributions:
+        Idea.objects.filter(author=user).delete()

@@ -1,0 +1,254 @@
+"""Writes of ideas: opening a box, submitting, supporting, answering,
+sending an idea up the tree and merging duplicates. Each takes `now` so
+that thresholds and delays can be tested with a controlled clock."""
+
+import math
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from membrane.core.markdown import render_markdown
+from membrane.core.text import normalize_for_search
+from membrane.ideas.models import NEXT_STATUSES, Answer, Idea, IdeaBox, Status, Step, Support
+from membrane.spaces.models import Space
+
+
+class IdeaError(Exception):
+    """A request on ideas that cannot be done; the message says why."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else timezone.now()
+
+
+def box_open(*, space: Space, by: Any, **rules: Any) -> IdeaBox:
+    """Open the space's box (or change its rules if it exists)."""
+    if rules.get("threshold_supports") is None and rules.get("threshold_percent") is None:
+        rules["threshold_supports"] = 10
+    box, _created = IdeaBox.objects.update_or_create(
+        space=space, defaults={"opened_by": by, **rules}
+    )
+    return box
+
+
+def threshold_of(box: IdeaBox) -> int:
+    """Supports an idea needs before an answer is owed: the box's number, or
+    its share of the space's members (rounded up, at least 1)."""
+    if box.threshold_supports is not None:
+        return max(1, box.threshold_supports)
+    from membrane.spaces.selectors import space_member_count
+
+    members = space_member_count(box.space)
+    return max(1, math.ceil(members * (box.threshold_percent or 0) / 100))
+
+
+def idea_submit(
+    *,
+    author: Any,
+    box: IdeaBox,
+    title: str,
+    description: str,
+    themes: Any = (),
+    now: datetime | None = None,
+) -> Idea:
+    """Submit an idea (the caller checked `can_submit`)."""
+    when = _now(now)
+    title = " ".join(title.split())
+    with transaction.atomic():
+        idea = Idea.objects.create(
+            box=box,
+            author=author,
+            title=title,
+            description=description.strip(),
+            description_html=render_markdown(description),
+            search_key=normalize_for_search(f"{title} {description}"),
+            created_at=when,
+        )
+        if themes:
+            idea.themes.set(themes)
+        Step.objects.create(idea=idea, box=box, entered_at=when)
+    return idea
+
+
+def current_step(idea: Idea) -> Step:
+    return Step.objects.get(idea=idea, box_id=idea.box_id)
+
+
+def support_add(*, user: Any, idea: Idea, now: datetime | None = None) -> Support:
+    """Support an idea (the caller checked `can_support`). Twice, even at the
+    same instant, is refused by the database's unique constraint."""
+    when = _now(now)
+    try:
+        with transaction.atomic():
+            support = Support.objects.create(idea=idea, user=user, created_at=when)
+    except IntegrityError:
+        raise IdeaError(_("You already support this idea."), status=409) from None
+    _note_threshold(idea, when)
+    return support
+
+
+def support_withdraw(*, user: Any, idea: Idea) -> bool:
+    """Withdraw one's support; True if there was one. A threshold once
+    reached stays reached: the answer is owed."""
+    deleted, _rows = Support.objects.filter(idea=idea, user=user).delete()
+    return bool(deleted)
+
+
+def _note_threshold(idea: Idea, when: datetime) -> None:
+    step = current_step(idea)
+    if step.threshold_reached_at is not None:
+        return
+    if Support.objects.filter(idea=idea).count() >= threshold_of(idea.box):
+        Step.objects.filter(pk=step.pk, threshold_reached_at=None).update(threshold_reached_at=when)
+
+
+def idea_answer(
+    *, by: Any, idea: Idea, status: str, text: str, now: datetime | None = None
+) -> Answer:
+    """A public answer that moves the idea along the pipeline (the caller
+    checked `can_answer`). The author and the supporters are told."""
+    text = text.strip()
+    if not text:
+        raise IdeaError(_("Write the public answer: it is shown with the idea."))
+    if status not in NEXT_STATUSES.get(idea.status, set()):
+        raise IdeaError(
+            _("An idea %(current)s cannot become %(next)s.")
+            % {"current": Status(idea.status).label, "next": _status_label(status)}
+        )
+    when = _now(now)
+    with transaction.atomic():
+        step = current_step(idea)
+        answer = Answer.objects.create(
+            idea=idea,
+            step=step,
+            author=by,
+            from_status=idea.status,
+            to_status=status,
+            text=text,
+            created_at=when,
+        )
+        Idea.objects.filter(pk=idea.pk).update(status=status)
+        Step.objects.filter(pk=step.pk).update(status=status)
+        Step.objects.filter(pk=step.pk, answered_at=None).update(answered_at=when)
+        idea.status = status
+        transaction.on_commit(lambda: _tell_answer(idea, answer))
+    return answer
+
+
+def _status_label(status: str) -> str:
+    try:
+        return str(Status(status).label)
+    except ValueError:
+        return status
+
+
+def _tell_answer(idea: Idea, answer: Answer) -> None:
+    from membrane.notifications.models import Kind
+    from membrane.notifications.services import notify
+
+    supporters = [s.user for s in Support.objects.filter(idea=idea).select_related("user")]
+    notify(
+        recipients=[idea.author, *supporters], kind=Kind.IDEA_ANSWER, actor=answer.author, idea=idea
+    )
+
+
+def parent_box(idea: Idea) -> IdeaBox | None:
+    """Where an idea retained here climbs: a section's goes to its
+    federation's box, a federation's or a group's to the national box."""
+    space = idea.box.space
+    if space.kind == Space.Kind.NATIONAL:
+        return None
+    if space.kind == Space.Kind.SECTION and space.unit is not None and space.unit.parent_id:
+        target = Space.objects.filter(unit_id=space.unit.parent_id).first()
+    else:
+        target = Space.objects.filter(kind=Space.Kind.NATIONAL).first()
+    if target is None:
+        return None
+    return IdeaBox.objects.filter(space=target).first()
+
+
+def idea_forward(*, by: Any, idea: Idea, now: datetime | None = None) -> Step:
+    """Send a retained idea up to the next level's box, with its history and
+    its supports; it starts there as submitted, owed its own answer."""
+    if idea.status != Status.RETAINED:
+        raise IdeaError(_("Only a retained idea is sent up."))
+    target = parent_box(idea)
+    if target is None:
+        raise IdeaError(_("There is no idea box above this one to send it to."), status=409)
+    if not target.is_open:
+        raise IdeaError(_("The box above is closed to new ideas for now."), status=409)
+    when = _now(now)
+    with transaction.atomic():
+        Step.objects.filter(idea=idea, box_id=idea.box_id).update(forwarded_at=when)
+        try:
+            step = Step.objects.create(idea=idea, box=target, entered_at=when)
+        except IntegrityError:
+            raise IdeaError(_("This idea already went through that box."), status=409) from None
+        Idea.objects.filter(pk=idea.pk).update(box=target, status=Status.SUBMITTED)
+        idea.box = target
+        idea.status = Status.SUBMITTED
+        _note_threshold(idea, when)
+    return step
+
+
+def idea_merge(
+    *, by: Any, idea: Idea, into: Idea, text: str, now: datetime | None = None
+) -> Answer:
+    """Merge a duplicate into another idea of the same box: its supporters
+    support the other one (never twice), and the answer says so."""
+    if into.pk == idea.pk:
+        raise IdeaError(_("An idea cannot be merged into itself."))
+    if into.box_id != idea.box_id:
+        raise IdeaError(_("Merge only ideas of the same box."))
+    if into.status == Status.MERGED or _merges_into(into, idea):
+        raise IdeaError(_("That idea is itself merged: merge into the idea it joined."))
+    text = text.strip() or _("Merged into “%(title)s”.") % {"title": into.title}
+    when = _now(now)
+    with transaction.atomic():
+        already = set(Support.objects.filter(idea=into).values_list("user_id", flat=True))
+        carried = [
+            Support(idea=into, user_id=user_id, created_at=when)
+            for user_id in Support.objects.filter(idea=idea).values_list("user_id", flat=True)
+            if user_id not in already
+            and (user_id != into.author_id or into.box.authors_may_support)
+        ]
+        Support.objects.bulk_create(carried, ignore_conflicts=True)
+        step = current_step(idea)
+        answer = Answer.objects.create(
+            idea=idea,
+            step=step,
+            author=by,
+            from_status=idea.status,
+            to_status=Status.MERGED,
+            text=text,
+            created_at=when,
+        )
+        Idea.objects.filter(pk=idea.pk).update(status=Status.MERGED, merged_into=into)
+        Step.objects.filter(pk=step.pk).update(status=Status.MERGED)
+        Step.objects.filter(pk=step.pk, answered_at=None).update(answered_at=when)
+        idea.status = Status.MERGED
+        idea.merged_into = into
+        _note_threshold(into, when)
+        transaction.on_commit(lambda: _tell_answer(idea, answer))
+    return answer
+
+
+def _merges_into(idea: Idea, target: Idea) -> bool:
+    """True if `idea` is (transitively) merged into `target`: merging the
+    target into it would make a loop."""
+    seen = set()
+    current: Idea | None = idea
+    while current is not None and current.pk not in seen:
+        if current.pk == target.pk:
+            return True
+        seen.add(current.pk)
+        current = current.merged_into
+    return False
