@@ -37,6 +37,7 @@ from membrane.accounts.services import CONSENT_WORDING_VERSION
 from membrane.charter.models import CharterAcceptance, CharterVersion
 from membrane.charter.services import charter_create, charter_publish, current_charter
 from membrane.core.demo_conversations import conversations_loaded, load_conversations
+from membrane.core.demo_ideas import ideas_loaded, load_ideas
 from membrane.core.demo_moderation import load_moderation, moderation_loaded
 from membrane.territory.models import Animator, Unit
 from membrane.territory.services import national_unit, section_create
@@ -236,6 +237,8 @@ class Command(BaseCommand):
         if people_loaded and conversations_loaded(DEMO_DOMAIN):
             if not moderation_loaded(DEMO_DOMAIN):
                 self._moderation()
+            if not ideas_loaded():
+                self._ideas()
             self.stdout.write(
                 f"The demo is already loaded ({STAFF_EMAIL} and the demo groups exist): "
                 "nothing to do."
@@ -255,7 +258,16 @@ class Command(BaseCommand):
             self.stdout.write(summary.line())
             if not moderation_loaded(DEMO_DOMAIN):
                 self._moderation()
+            if not ideas_loaded():
+                self._ideas()
         self._logins()
+
+    def _ideas(self) -> None:
+        summary = load_ideas(domain=DEMO_DOMAIN)
+        if summary is None:
+            self.stderr.write("The demo spaces are incomplete: no ideas.")
+        else:
+            self.stdout.write(summary.line())
 
     def _moderation(self) -> None:
         summary = load_moderation(domain=DEMO_DOMAIN)

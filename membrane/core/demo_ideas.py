@@ -1,0 +1,269 @@
+"""Demo ideas: boxes in the national space, the Gironde federation, the
+Section de Bordeaux-Centre and the largest group, ideas in French with their
+supports, answers within or past the delay, one idea that climbed from the
+section to the national box, a merged duplicate, and overdue ideas so that
+"Que sont devenues vos idées ?" shows real figures.
+
+Everything goes through the ideas services with a clock set in the past."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from membrane.accounts.models import User
+from membrane.ideas.models import Idea, IdeaBox, Status
+from membrane.ideas.services import (
+    box_open,
+    idea_answer,
+    idea_forward,
+    idea_merge,
+    idea_submit,
+    support_add,
+)
+from membrane.spaces.models import Space
+from membrane.territory.models import Animator
+
+SECTION = "Section de Bordeaux-Centre"
+GROUP = "Pour le droit de vote des étrangers résidents aux élections locales"
+
+# (box, title, description, supports, answers as (days after submission, status, text))
+IDEAS: list[tuple[str, str, str, int, list[tuple[int, str, str]]]] = [
+    (
+        "section",
+        "Une permanence mensuelle au marché des Capucins",
+        "Un stand le premier samedi du mois pour écouter les habitant·es, pas seulement "
+        "distribuer des tracts.",
+        9,
+        [
+            (4, Status.UNDER_STUDY, "On cherche des volontaires pour tenir le stand."),
+            (12, Status.RETAINED, "Retenue : première permanence le 6 décembre."),
+        ],
+    ),
+    (
+        "section",
+        "Des réunions de section le samedi matin",
+        "Beaucoup de parents ne peuvent pas venir en semaine à 19 h.",
+        7,
+        [(9, Status.RETAINED, "Essai sur trois mois, une réunion sur deux le samedi.")],
+    ),
+    (
+        "section",
+        "Un covoiturage pour les réunions de fédération",
+        "Une liste partagée des trajets depuis Bordeaux vers les réunions à Mérignac.",
+        6,
+        [],
+    ),
+    (
+        "section",
+        "Traduire nos tracts en espagnol et en arabe",
+        "Pour toucher tout le quartier, et pas seulement celles et ceux qui lisent le français.",
+        3,
+        [],
+    ),
+    (
+        "federation",
+        "Un budget participatif interne à la fédération",
+        "Chaque section propose des projets militants, les adhérent·es votent pour répartir "
+        "5 % du budget fédéral.",
+        12,
+        [(20, Status.UNDER_STUDY, "Le bureau fédéral étudie les montants possibles.")],
+    ),
+    (
+        "federation",
+        "Former les nouveaux animateur·rices de section",
+        "Une journée de formation par trimestre : animer une réunion, accueillir, modérer.",
+        8,
+        [
+            (6, Status.RETAINED, "Première session en janvier."),
+            (40, Status.IMPLEMENTED, "Deux sessions tenues, 23 participant·es."),
+        ],
+    ),
+    (
+        "national",
+        "Publier chaque trimestre ce que sont devenues les idées",
+        "Un rapport national : idées reçues, retenues, refusées et pourquoi.",
+        26,
+        [(15, Status.RETAINED, "Retenu : le premier rapport paraîtra au printemps.")],
+    ),
+    (
+        "national",
+        "Ouvrir les conventions thématiques aux sympathisant·es",
+        "Qu'ils et elles puissent y débattre et amender, le vote restant aux adhérent·es.",
+        22,
+        [],
+    ),
+    (
+        "national",
+        "Une application mobile du parti",
+        "Pour suivre l'actualité et les événements.",
+        21,
+        [
+            (
+                20,
+                Status.DECLINED,
+                "Décliné : la plateforme fonctionne déjà sur téléphone, nous préférons "
+                "l'améliorer.",
+            )
+        ],
+    ),
+    (
+        "group",
+        "Organiser une votation citoyenne dans chaque section volontaire",
+        "Une urne sur le marché, une question simple, et beaucoup de discussions autour.",
+        14,
+        [(10, Status.RETAINED, "Retenue : kit commun disponible en février.")],
+    ),
+    (
+        "group",
+        "Un kit d'argumentaire contre les idées reçues",
+        "Des réponses courtes et sourcées aux objections les plus fréquentes.",
+        9,
+        [],
+    ),
+]
+
+
+@dataclass
+class Summary:
+    boxes: int
+    ideas: int
+    supports: int
+
+    def line(self) -> str:
+        return f"Ideas: {self.boxes} boxes, {self.ideas} ideas, {self.supports} supports."
+
+
+def ideas_loaded() -> bool:
+    return Idea.objects.filter(title=IDEAS[0][1]).exists()
+
+
+def load_ideas(*, domain: str, seed: int = 5) -> Summary | None:
+    people = list(
+        User.objects.filter(email__endswith=f"@{domain}", is_active=True)
+        .select_related("section")
+        .order_by("pk")
+    )
+    by_local = {p.email.split("@")[0]: p for p in people}
+    staff, animatrice = by_local.get("staff"), by_local.get("animatrice")
+    section_space = Space.objects.filter(name=SECTION).first()
+    group = Space.objects.filter(name=GROUP).first()
+    national = Space.objects.filter(kind=Space.Kind.NATIONAL).first()
+    if not (staff and animatrice and section_space and group and national and section_space.unit):
+        return None
+    federation_id = section_space.unit.parent_id
+    federation_space = (
+        Space.objects.filter(unit_id=federation_id).first() if federation_id else None
+    )
+    if federation_space is None or federation_space.unit_id is None:
+        return None
+    federation_unit_id: int = federation_space.unit_id
+    rng = random.Random(seed)
+    now = timezone.now()
+    start = now - timedelta(days=75)
+    federation_animator = (
+        Animator.objects.filter(unit_id=federation_unit_id).select_related("user").first()
+    )
+    answerers = {
+        "section": animatrice,
+        "federation": federation_animator.user if federation_animator else staff,
+        "national": staff,
+        "group": staff,
+    }
+    with transaction.atomic():
+        boxes = {
+            "section": box_open(
+                space=section_space, by=animatrice, threshold_supports=5, answer_delay_days=21
+            ),
+            "federation": box_open(
+                space=federation_space, by=staff, threshold_supports=8, answer_delay_days=30
+            ),
+            "national": box_open(
+                space=national, by=staff, threshold_supports=20, answer_delay_days=45
+            ),
+            "group": box_open(space=group, by=staff, threshold_supports=8, answer_delay_days=30),
+        }
+        supports = 0
+        for index, (where, title, description, count, answers) in enumerate(IDEAS):
+            box = boxes[where]
+            voters = _voters(people, box, rng)
+            author, backers = voters[0], voters[1 : count + 1]
+            submitted = start + timedelta(days=3 * index)
+            idea = idea_submit(
+                author=author, box=box, title=title, description=description, now=submitted
+            )
+            for n, backer in enumerate(backers):
+                support_add(user=backer, idea=idea, now=_at(submitted, 1 + n * 0.7, now))
+                supports += 1
+            for days, status, text in answers:
+                idea_answer(
+                    by=answerers[where],
+                    idea=idea,
+                    status=status,
+                    text=text,
+                    now=_at(submitted, days, now),
+                )
+        _climb_and_merge(boxes, answerers, people, rng, start, now)
+    return Summary(boxes=IdeaBox.objects.count(), ideas=Idea.objects.count(), supports=supports)
+
+
+def _at(base: datetime, days: float, now: datetime) -> datetime:
+    return min(base + timedelta(days=days), now - timedelta(hours=1))
+
+
+def _voters(people: list[User], box: IdeaBox, rng: random.Random) -> list[User]:
+    space = box.space
+    if space.unit is not None and space.kind == Space.Kind.SECTION:
+        pool = [p for p in people if p.section_id == space.unit_id]
+    elif space.unit is not None and space.kind == Space.Kind.FEDERATION:
+        pool = [p for p in people if p.section and p.section.parent_id == space.unit_id]
+    elif space.is_group:
+        members = set(space.memberships.values_list("user_id", flat=True))
+        pool = [p for p in people if p.pk in members]
+    else:
+        pool = list(people)
+    pool = [p for p in pool if not p.is_staff]
+    rng.shuffle(pool)
+    return pool
+
+
+def _climb_and_merge(
+    boxes: dict[str, IdeaBox],
+    answerers: dict[str, User],
+    people: list[User],
+    rng: random.Random,
+    start: datetime,
+    now: datetime,
+) -> None:
+    """The section's first idea, retained, climbs to the federation, is
+    retained there and reaches the national box; a duplicate is merged."""
+    idea = Idea.objects.get(title=IDEAS[0][1])
+    idea_forward(by=answerers["section"], idea=idea, now=start + timedelta(days=16))
+    idea_answer(
+        by=answerers["federation"],
+        idea=idea,
+        status=Status.RETAINED,
+        text="Retenue pour toute la Gironde : chaque section volontaire tiendra sa permanence.",
+        now=start + timedelta(days=30),
+    )
+    idea_forward(by=answerers["federation"], idea=idea, now=start + timedelta(days=33))
+    box = boxes["section"]
+    twin_author = _voters(people, box, rng)[-1]
+    twin = idea_submit(
+        author=twin_author,
+        box=box,
+        title="Des réunions le week-end pour les parents",
+        description="Même constat : 19 h en semaine, c'est impossible avec des enfants.",
+        now=start + timedelta(days=20),
+    )
+    original = Idea.objects.get(title=IDEAS[1][1])
+    idea_merge(
+        by=answerers["section"],
+        idea=twin,
+        into=original,
+        text="Même proposition que « Des réunions de section le samedi matin » : "
+        "les soutiens y sont reportés.",
+        now=start + timedelta(days=22),
+    )

@@ -1,0 +1,65 @@
+"""The demo's ideas: boxes at every level, ideas in every status, one that
+climbed from the section to the national box, a merge, overdue ideas, all
+through the services and loaded once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+
+from membrane.ideas.models import Idea, IdeaBox, Status, Step, Support
+from membrane.ideas.selectors import box_report
+from membrane.spaces.models import Space
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    out = StringIO()
+    call_command("load_demo", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_boxes_at_every_level_and_ideas_in_every_status(demo):
+    kinds = set(IdeaBox.objects.values_list("space__kind", flat=True))
+
+    assert kinds == {
+        Space.Kind.NATIONAL,
+        Space.Kind.FEDERATION,
+        Space.Kind.SECTION,
+        Space.Kind.GROUP,
+    }
+    assert set(Idea.objects.values_list("status", flat=True)) == set(Status.values)
+    assert "Ideas: 4 boxes, 12 ideas" in demo
+
+
+def test_an_idea_climbed_from_the_section_to_the_national_box(demo):
+    climbed = Idea.objects.get(title="Une permanence mensuelle au marché des Capucins")
+
+    kinds = list(Step.objects.filter(idea=climbed).values_list("box__space__kind", flat=True))
+
+    assert kinds == [Space.Kind.SECTION, Space.Kind.FEDERATION, Space.Kind.NATIONAL]
+    assert climbed.box.space.kind == Space.Kind.NATIONAL
+
+
+def test_the_report_has_answers_on_time_late_and_overdue(demo):
+    report = box_report()
+
+    assert 0 < report["answered_on_time_share"] < 1
+    assert report["overdue"]
+    assert report["median_days_to_answer"] is not None
+
+
+def test_no_one_supports_their_own_idea(demo):
+    assert Support.objects.exists()
+    assert not Support.objects.filter(user_id=F("idea__author_id")).exists()
+
+
+def test_loading_the_demo_again_adds_no_idea(demo):
+    count = Idea.objects.count()
+
+    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+
+    assert Idea.objects.count() == count
