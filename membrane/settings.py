@@ -270,6 +270,7 @@ PRIVACY_MODULES = [
     "membrane.notifications.privacy",
     "membrane.moderation.privacy",
     "membrane.ideas.privacy",
+    "membrane.quizzes.privacy",
 ]
 
 LOGGING = {
