@@ -27,6 +27,8 @@ def target_url(notification: Notification) -> str:
     notification leads to its decision's public page."""
     if notification.decision_id is not None:
         return reverse("moderation:decision", args=[notification.decision_id])
+    if notification.idea_id is not None:
+        return reverse("ideas:idea", args=[notification.idea_id])
     if notification.post_id is not None:
         return reverse("conversations:post", args=[notification.post_id])
     if notification.thread_id is not None:

@@ -39,6 +39,7 @@ from membrane.charter.services import charter_create, charter_publish, current_c
 from membrane.core.demo_conversations import conversations_loaded, load_conversations
 from membrane.core.demo_ideas import ideas_loaded, load_ideas
 from membrane.core.demo_moderation import load_moderation, moderation_loaded
+from membrane.quizzes.demo import load_quizzes
 from membrane.territory.models import Animator, Unit
 from membrane.territory.services import national_unit, section_create
 
@@ -233,6 +234,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_territory", stdout=self.stdout, stderr=self.stderr)
+        # Two national quizzes; idempotent, they need no demo people.
+        load_quizzes()
         people_loaded = User.objects.filter(email=STAFF_EMAIL).exists()
         if people_loaded and conversations_loaded(DEMO_DOMAIN):
             if not moderation_loaded(DEMO_DOMAIN):

@@ -1,0 +1,87 @@
+"""Forms of the idea pages; the API cleans its input with the same fields."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from membrane.ideas.models import (
+    ANSWER_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    NEXT_STATUSES,
+    TITLE_MAX_LENGTH,
+    Idea,
+    IdeaBox,
+    Status,
+)
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown is accepted: **bold**, *italics*, lists, links."),
+    )
+
+
+class BoxForm(forms.ModelForm[IdeaBox]):
+    class Meta:
+        model = IdeaBox
+        fields = [
+            "is_open",
+            "threshold_supports",
+            "threshold_percent",
+            "answer_delay_days",
+            "members_only_support",
+            "authors_may_support",
+        ]
+
+    def clean_threshold_percent(self) -> int | None:
+        value: int | None = self.cleaned_data.get("threshold_percent")
+        if value is not None and not 1 <= value <= 100:
+            raise forms.ValidationError(_("Give a share between 1 and 100 %."))
+        return value
+
+    def clean_answer_delay_days(self) -> int:
+        value: int = self.cleaned_data["answer_delay_days"]
+        if value < 1:
+            raise forms.ValidationError(_("Give at least one day to answer."))
+        return value
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    text = forms.CharField(
+        label=_("Public answer"),
+        max_length=ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown with the idea, with your name."),
+    )
+
+    def __init__(self, *args: Any, idea: Idea, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = NEXT_STATUSES.get(idea.status, set())
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in Status.choices if value in allowed
+        ]
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("Merge into"), queryset=Idea.objects.none())
+    text = forms.CharField(
+        label=_("Public answer (optional)"),
+        required=False,
+        max_length=ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, idea: Idea, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = (  # type: ignore[attr-defined]
+            Idea.objects.filter(box_id=idea.box_id)
+            .exclude(pk=idea.pk)
+            .exclude(status=Status.MERGED)
+            .order_by("title")
+        )
