@@ -444,3 +444,42 @@ def test_who_may_merge(client, request, persona, idea, box, supporter):
     assert merged == (persona in ACCOUNTABLE)
     if persona not in ACCOUNTABLE:
         assert response.status_code == REFUSED[persona]
+
+
+# Moderation ------------------------------------------------------------------------------
+
+
+def test_an_idea_is_reported_hidden_in_place_and_its_author_still_reads_it(
+    client, idea, member, supporter, section_animator
+):
+    from membrane.moderation.models import Action, ModerationState, Report
+    from membrane.moderation.services import decide
+
+    client.force_login(supporter)
+    page = client.get(idea_url(idea)).content.decode()
+    report = reverse("moderation:report", args=["idea", idea.pk])
+    assert report in page
+    response = client.post(report, {"article": "1", "comment": "Hors sujet."})
+    assert response.status_code == 302
+    assert Report.objects.filter(kind="idea", object_id=idea.pk).exists()
+
+    decide(
+        moderator=section_animator,
+        content=idea,
+        action=Action.HIDE,
+        article=1,
+        reason="Hors du champ de la boîte.",
+    )
+    idea.refresh_from_db()
+    assert idea.moderation_state == ModerationState.HIDDEN
+
+    page = client.get(idea_url(idea)).content.decode()
+    assert "Hidden by moderation — reason: article 1 of the charter" in page
+    assert idea.title not in page
+    client.force_login(member)
+    page = client.get(idea_url(idea)).content.decode()
+    assert idea.title in page
+    assert "Others see only this notice" in page
+    # Hidden ideas leave the box's list for others.
+    client.force_login(supporter)
+    assert idea.title not in client.get(box_url(idea.box)).content.decode()

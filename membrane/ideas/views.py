@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from membrane.conversations.moderated import hiding_decisions, in_place
 from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from membrane.ideas.forms import AnswerForm, BoxForm, IdeaForm, MergeForm
 from membrane.ideas.models import Idea, IdeaBox, Status, Step, Support
@@ -47,6 +48,7 @@ from membrane.ideas.services import (
 )
 from membrane.moderation.models import ModerationState
 from membrane.moderation.pages import refused
+from membrane.moderation.permissions import can_moderate, can_moderate_in, can_report
 from membrane.spaces.models import Space
 from membrane.spaces.permissions import access_space, can_view_space
 
@@ -275,7 +277,13 @@ def _idea_page(
         step.days_waiting = days_waiting(step, now) if late else None  # type: ignore[attr-defined]
     refusal = support_refusal(user, idea)
     accountable = can_answer(user, idea)
+    moderates = can_moderate_in(user, idea.box.space)
+    idea.in_place = in_place(  # type: ignore[attr-defined]
+        idea, viewer=user, decision=hiding_decisions([idea]).get(idea.pk), moderates=moderates
+    )
     context = {
+        "can_report": can_report(user, idea),
+        "can_moderate": can_moderate(user, idea),
         "idea": idea,
         "box": idea.box,
         "steps": steps,
