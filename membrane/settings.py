@@ -271,6 +271,7 @@ PRIVACY_MODULES = [
     "membrane.moderation.privacy",
     "membrane.ideas.privacy",
     "membrane.quizzes.privacy",
+    "membrane.polls.privacy",
 ]
 
 LOGGING = {
