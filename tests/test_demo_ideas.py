@@ -63,3 +63,15 @@ def test_loading_the_demo_again_adds_no_idea(demo):
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())
 
     assert Idea.objects.count() == count
+
+
+def test_an_open_and_a_closed_poll_with_ballots(demo):
+    from django.utils import timezone
+
+    from membrane.polls.models import Poll
+
+    polls = list(Poll.objects.all())
+
+    assert len(polls) == 2
+    assert {p.closes_at > timezone.now() for p in polls} == {True, False}
+    assert all(p.ballots.count() >= 10 for p in polls)

@@ -206,7 +206,70 @@ def load_ideas(*, domain: str, seed: int = 5) -> Summary | None:
                     now=_at(submitted, days, now),
                 )
         _climb_and_merge(boxes, answerers, people, rng, start, now)
+        _polls(section_space, group, animatrice, staff, people, rng, now)
     return Summary(boxes=IdeaBox.objects.count(), ideas=Idea.objects.count(), supports=supports)
+
+
+# (question, options, multiple, days open before now, days left, share of voters)
+POLLS = [
+    (
+        "Quel jour pour la prochaine réunion de section ?",
+        ["Mardi soir", "Jeudi soir", "Samedi matin"],
+        False,
+        6,
+        4,
+        0.6,
+    ),
+    (
+        "Sur quels thèmes organiser nos ateliers de janvier ?",
+        ["Logement", "Transports", "Écoles", "Santé", "Climat"],
+        True,
+        20,
+        -2,
+        0.5,
+    ),
+]
+
+
+def _polls(
+    section: Space,
+    group: Space,
+    animatrice: User,
+    staff: User,
+    people: list[User],
+    rng: random.Random,
+    now: datetime,
+) -> None:
+    """An open poll in the section (results after voting) and a closed one in
+    the largest group, with ballots cast through the service."""
+    from membrane.polls.models import Poll
+    from membrane.polls.services import ballot_cast, poll_create
+
+    for (question, options, multiple, opened, left, share), (space, creator) in zip(
+        POLLS, [(section, animatrice), (group, staff)], strict=True
+    ):
+        opens_at = now - timedelta(days=opened)
+        poll = poll_create(
+            creator=creator,
+            space=space,
+            question=question,
+            options=options,
+            opens_at=opens_at,
+            closes_at=now + timedelta(days=left),
+            multiple=multiple,
+            results=Poll.Results.AFTER_VOTE if left > 0 else Poll.Results.AFTER_CLOSE,
+        )
+        option_ids = list(poll.options.values_list("pk", flat=True))
+        voters = _voters(people, IdeaBox(space=space), rng)
+        for voter in voters[: int(len(voters) * share)]:
+            weights = [rng.random() ** 2 for _ in option_ids]
+            if multiple:
+                chosen = [o for o, w in zip(option_ids, weights, strict=True) if w > 0.3] or [
+                    option_ids[0]
+                ]
+            else:
+                chosen = [rng.choices(option_ids, weights=weights)[0]]
+            ballot_cast(poll=poll, voter=voter, option_ids=chosen, now=opens_at + timedelta(days=1))
 
 
 def _at(base: datetime, days: float, now: datetime) -> datetime:
