@@ -700,7 +700,7 @@ def test_the_log_counts_decisions_per_space_and_per_article(client, moderator, g
         ({"space": "nulle-part"}, "No decision concerns a space at this address."),
         ({"article": "un"}, "Choose one of the articles of the charter."),
         ({"decision": "erase"}, "Choose one of the decisions of the list."),
-        ({"kind": "idea"}, "Choose one of the kinds of content of the list."),
+        ({"kind": "poem"}, "Choose one of the kinds of content of the list."),
     ],
 )
 def test_a_bad_filter_is_a_400_with_the_reason_and_the_whole_log(client, hidden, params, message):
