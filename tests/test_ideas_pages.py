@@ -483,3 +483,38 @@ def test_an_idea_is_reported_hidden_in_place_and_its_author_still_reads_it(
     # Hidden ideas leave the box's list for others.
     client.force_login(supporter)
     assert idea.title not in client.get(box_url(idea.box)).content.decode()
+
+
+def test_the_overall_report_makes_as_many_queries_for_6_boxes_as_for_2(client, supporter, staff):
+    from membrane.spaces.models import Space
+    from tests.spaces_factories import GroupFactory
+
+    def add_boxes(n):
+        for _ in range(n):
+            # Private groups: whether the reader may see each one is a question.
+            group = GroupFactory(visibility=Space.Visibility.PRIVATE)
+            box = box_open(space=group, by=staff, threshold_supports=1, answer_delay_days=1)
+            idea = idea_submit(
+                author=staff,
+                box=box,
+                title="Une idée retenue",
+                description="…",
+                now=timezone.now() - timedelta(days=10),
+            )
+            support_add(user=supporter, idea=idea, now=timezone.now() - timedelta(days=9))
+            idea_answer(by=staff, idea=idea, status=Status.RETAINED, text="Oui.")
+            late = idea_submit(
+                author=staff,
+                box=box,
+                title="Une idée en retard",
+                description="…",
+                now=timezone.now() - timedelta(days=10),
+            )
+            support_add(user=supporter, idea=late, now=timezone.now() - timedelta(days=9))
+
+    client.force_login(supporter)
+    add_boxes(2)
+    few = count_queries(client, reverse("ideas:report"))
+    add_boxes(4)
+
+    assert count_queries(client, reverse("ideas:report")) == few

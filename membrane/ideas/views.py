@@ -51,6 +51,7 @@ from membrane.moderation.pages import refused
 from membrane.moderation.permissions import can_moderate, can_moderate_in, can_report
 from membrane.spaces.models import Space
 from membrane.spaces.permissions import access_space, can_view_space
+from membrane.spaces.selectors import readable_spaces_q
 
 IDEAS_PER_PAGE = 30
 HIGHLIGHTS = 20
@@ -94,14 +95,18 @@ def visible_ideas(user: Any, box: IdeaBox) -> QuerySet[Idea]:
 
 
 def viewable(user: Any) -> Callable[[Space], bool]:
-    """`can_view_space`, asked once per space: lists of many ideas from few
-    spaces stay cheap."""
-    seen: dict[int, bool] = {}
+    """`can_view_space` as one query of the spaces the person may read
+    (spaces.selectors.readable_spaces_q, the same rule), made on first use:
+    the report's queries do not grow with its boxes."""
+    readable: set[int] | None = None
 
     def check(space: Space) -> bool:
-        if space.pk not in seen:
-            seen[space.pk] = can_view_space(user, space)
-        return seen[space.pk]
+        nonlocal readable
+        if readable is None:
+            readable = set(
+                Space.objects.filter(readable_spaces_q(user)).values_list("pk", flat=True)
+            )
+        return space.pk in readable
 
     return check
 
