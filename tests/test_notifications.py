@@ -180,3 +180,23 @@ def test_the_unread_count_is_one_count_query(member, supporter):
     assert context == {"unread_notification_count": 2}
     assert len(queries) == 1
     assert "COUNT" in queries[0]["sql"].upper()
+
+
+def test_emails_are_plain_text_not_html_escaped(
+    member, supporter, public_group, django_capture_on_commit_callbacks
+):
+    """A title with an apostrophe reads as written in the subject and body of
+    the email (text emails are not HTML), with no stray line after the sentence."""
+    preference_set(user=supporter, kind=Kind.MENTION, channel=Channel.EMAIL)
+    thread = thread_create(
+        author=member, space=public_group, title="L'école d'à côté", body="Elle ferme."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_create(author=member, thread=thread, body=f"@{supporter.handle} tu en penses quoi ?")
+
+    email = OutgoingEmail.objects.get(to=supporter.email)
+
+    assert "L'école d'à côté" in email.subject
+    assert "L'école d'à côté" in email.body_text
+    assert "&#x27;" not in email.subject + email.body_text
+    assert "\n.\n" not in email.body_text
