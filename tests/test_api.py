@@ -13,30 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from membrane.accounts.models import ProfileVisibility
 from membrane.accounts.tokens import access_token_create, access_token_revoke
 from membrane.territory.models import Unit
+from tests.api_helpers import API, assert_json_error, bearer
 from tests.factories import FederationFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1"
-
-
-def bearer(raw: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def patch_me(client, data, **kwargs):
     return client.patch(
         f"{API}/me", data=json.dumps(data), content_type="application/json", **kwargs
     )
-
-
-def assert_json_error(response, status):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"detail"}
-    assert body["detail"]
-    return body["detail"]
 
 
 # -- Schema and docs --------------------------------------------------------

@@ -2,13 +2,10 @@
 editing, deleting, reacting, pinning, locking and read markers — under the
 same rules as the thread pages (conversations/permissions.py)."""
 
-import json
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from membrane.accounts.tokens import access_token_create
 from membrane.conversations.models import Post, PostRevision, Reaction
@@ -28,11 +25,11 @@ from membrane.spaces.services import (
     membership_set_role,
     territorial_space_ensure,
 )
+from tests.api_helpers import API, assert_json_error, bearer, count_queries, send
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 
 # A few classic payloads: none may reach the HTML unescaped.
 XSS_PAYLOADS = [
@@ -71,33 +68,6 @@ def dangers_in(html: str) -> list[str]:
     parser = _Dangers()
     parser.feed(html)
     return parser.found
-
-
-def bearer(raw: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def send(client, method, path, data=None, **kwargs):
-    body = json.dumps(data) if data is not None else ""
-    return getattr(client, method)(
-        f"{API}{path}", data=body, content_type="application/json", **kwargs
-    )
-
-
-def assert_json_error(response, status):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"detail"}
-    assert body["detail"]
-    return body["detail"]
-
-
-def count_queries(client, path, params=None):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"{API}{path}", params or {})
-    assert response.status_code == 200, response.content
-    return len(queries)
 
 
 def login(client, request, persona):

@@ -4,9 +4,7 @@ only what the caller may read or see, like the pages."""
 import json
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from membrane.accounts.follows import follow
 from membrane.accounts.models import Follow, ProfileVisibility
@@ -22,38 +20,10 @@ from membrane.spaces.services import (
     group_update,
     territorial_space_ensure,
 )
+from tests.api_helpers import API, assert_json_error, bearer, count_queries, send
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1"
-
-
-def bearer(raw: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def send(client, method, path, data=None, **kwargs):
-    body = json.dumps(data) if data is not None else ""
-    return getattr(client, method)(
-        f"{API}{path}", data=body, content_type="application/json", **kwargs
-    )
-
-
-def assert_json_error(response, status):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"detail"}
-    assert body["detail"]
-    return body["detail"]
-
-
-def count_queries(client, path, params=None):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"{API}{path}", params or {})
-    assert response.status_code == 200, response.content
-    return len(queries)
 
 
 # -- Fixtures ---------------------------------------------------------------

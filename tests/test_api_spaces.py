@@ -7,9 +7,7 @@ import json
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from membrane.accounts.models import ProfileVisibility
 from membrane.accounts.tokens import access_token_create
@@ -27,41 +25,13 @@ from membrane.spaces.services import (
     territorial_space_ensure,
 )
 from membrane.territory.services import national_unit
+from tests.api_helpers import API, assert_json_error, bearer, count_queries, send
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
-
 
 # -- Helpers ----------------------------------------------------------------
-
-
-def bearer(raw: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def send(client, method, path, data=None, **kwargs):
-    body = json.dumps(data) if data is not None else ""
-    return getattr(client, method)(
-        f"{API}{path}", data=body, content_type="application/json", **kwargs
-    )
-
-
-def assert_json_error(response, status):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"detail"}
-    assert body["detail"]
-    return body["detail"]
-
-
-def count_queries(client, path, params=None):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"{API}{path}", params or {})
-    assert response.status_code == 200, response.content
-    return len(queries)
 
 
 def make_group(creator, name="Services publics", **fields):
