@@ -17,6 +17,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# The ideas tests' spaces and boxes (a module's own fixture of the same name wins).
+pytest_plugins = ["tests.ideas_fixtures"]
+
 # Playwright's sync API runs an event loop in the test thread; the ORM must
 # still be usable there for setting up data.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -9,34 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from membrane.ideas.models import Idea, Status, Support
-from membrane.ideas.services import box_open, idea_answer, idea_submit, support_add
-from membrane.spaces.services import territorial_space_ensure
+from membrane.ideas.services import idea_answer, idea_submit, support_add
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def spaces(section, federation):
-    return {
-        "section": territorial_space_ensure(section),
-        "federation": territorial_space_ensure(federation),
-        "national": territorial_space_ensure(federation.parent),
-    }
-
-
-@pytest.fixture
-def box(spaces, section_animator):
-    return box_open(
-        space=spaces["section"], by=section_animator, threshold_supports=2, answer_delay_days=10
-    )
-
-
-@pytest.fixture
-def upper_box(spaces, staff):
-    return box_open(space=spaces["federation"], by=staff, threshold_supports=2)
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ from membrane.ideas.services import (
     threshold_of,
 )
 from membrane.notifications.models import Kind, Notification
-from membrane.spaces.services import territorial_space_ensure
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +40,6 @@ T0 = timezone.now().replace(microsecond=0) - timedelta(days=100)
 def day(n):
     """A controlled clock: day n after T0."""
     return T0 + timedelta(days=n)
-
-
-@pytest.fixture
-def spaces(section, federation):
-    return {
-        "section": territorial_space_ensure(section),
-        "federation": territorial_space_ensure(federation),
-        "national": territorial_space_ensure(federation.parent),
-    }
 
 
 @pytest.fixture

@@ -22,33 +22,11 @@ from membrane.ideas.services import (
 )
 from membrane.notifications.models import Kind, Notification
 from membrane.notifications.views import target_url
-from membrane.spaces.services import territorial_space_ensure
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
 REPORT_URL = "/idees/"
-
-
-@pytest.fixture
-def spaces(section, federation):
-    return {
-        "section": territorial_space_ensure(section),
-        "federation": territorial_space_ensure(federation),
-        "national": territorial_space_ensure(federation.parent),
-    }
-
-
-@pytest.fixture
-def box(spaces, section_animator):
-    return box_open(
-        space=spaces["section"], by=section_animator, threshold_supports=2, answer_delay_days=10
-    )
-
-
-@pytest.fixture
-def upper_box(spaces, staff):
-    return box_open(space=spaces["federation"], by=staff, threshold_supports=2)
 
 
 @pytest.fixture

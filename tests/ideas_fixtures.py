@@ -1,0 +1,29 @@
+"""Fixtures shared by the ideas tests (a plugin of tests/conftest.py):
+the territorial spaces of the Gironde persona tree, a section's box and the
+federation's box above it."""
+
+import pytest
+
+from membrane.ideas.services import box_open
+from membrane.spaces.services import territorial_space_ensure
+
+
+@pytest.fixture
+def spaces(section, federation):
+    return {
+        "section": territorial_space_ensure(section),
+        "federation": territorial_space_ensure(federation),
+        "national": territorial_space_ensure(federation.parent),
+    }
+
+
+@pytest.fixture
+def box(spaces, section_animator):
+    return box_open(
+        space=spaces["section"], by=section_animator, threshold_supports=2, answer_delay_days=10
+    )
+
+
+@pytest.fixture
+def upper_box(spaces, staff):
+    return box_open(space=spaces["federation"], by=staff, threshold_supports=2)
