@@ -5,7 +5,7 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from membrane.core.text import normalize_for_search
@@ -37,15 +37,25 @@ def due_at(step: Step, box: IdeaBox) -> datetime | None:
     return step.threshold_reached_at + timedelta(days=box.answer_delay_days)
 
 
-def overdue_steps(*, box: IdeaBox | None = None, now: datetime | None = None) -> QuerySet[Step]:
-    """Steps over their box's threshold, still unanswered, past the delay."""
-    now = now or timezone.now()
-    steps = Step.objects.filter(
-        threshold_reached_at__isnull=False, answered_at=None
-    ).select_related("idea", "box__space")
+def _owed_steps(box: IdeaBox | None) -> list[Step]:
+    """Steps over their box's threshold, with their idea and box: one query."""
+    steps = Step.objects.filter(threshold_reached_at__isnull=False).select_related(
+        "idea", "box__space"
+    )
     if box is not None:
         steps = steps.filter(box=box)
-    return steps.filter(pk__in=[s.pk for s in steps if (due_at(s, s.box) or now) < now])
+    return list(steps)
+
+
+def _overdue(steps: list[Step], now: datetime) -> list[Step]:
+    """Those still unanswered past their box's delay (the delay is per box,
+    so the comparison is made here rather than in SQL)."""
+    return [s for s in steps if s.answered_at is None and (due_at(s, s.box) or now) < now]
+
+
+def overdue_steps(*, box: IdeaBox | None = None, now: datetime | None = None) -> list[Step]:
+    """Steps over their box's threshold, still unanswered, past the delay."""
+    return _overdue(_owed_steps(box), now or timezone.now())
 
 
 def days_waiting(step: Step, now: datetime | None = None) -> int:
@@ -63,10 +73,7 @@ def box_report(*, box: IdeaBox | None = None, now: datetime | None = None) -> di
     now = now or timezone.now()
     ideas = Idea.objects.all() if box is None else Idea.objects.filter(box=box)
     by_status = dict(ideas.values_list("status").annotate(n=Count("pk")).order_by())
-    steps = Step.objects.filter(threshold_reached_at__isnull=False).select_related("box")
-    if box is not None:
-        steps = steps.filter(box=box)
-    owed = list(steps)
+    owed = _owed_steps(box)
     on_time = [
         s for s in owed if s.answered_at is not None and s.answered_at <= (due_at(s, s.box) or now)
     ]
@@ -81,5 +88,5 @@ def box_report(*, box: IdeaBox | None = None, now: datetime | None = None) -> di
         "owed": len(owed),
         "answered_on_time_share": (len(on_time) / len(owed)) if owed else None,
         "median_days_to_answer": statistics.median(delays) if delays else None,
-        "overdue": list(overdue_steps(box=box, now=now)),
+        "overdue": _overdue(owed, now),
     }
