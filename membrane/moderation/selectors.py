@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Min, Q, QuerySet
 
 from membrane.moderation.kinds import KINDS
-from membrane.moderation.models import Appeal, Decision, ModerationState, Report
-from membrane.moderation.permissions import can_decide_appeal, moderated_spaces_q
+from membrane.moderation.models import Action, Appeal, Decision, ModerationState, Report
+from membrane.moderation.permissions import moderated_spaces_q
 
 
 def visible_q(user: Any = None, *, author_field: str = "author") -> Q:
@@ -111,14 +111,24 @@ def open_report_count(user: Any) -> int:
 
 
 def appeals_to_decide(user: Any) -> list[Appeal]:
-    """Pending appeals the person may decide (not their own decisions)."""
+    """Pending appeals the person may decide: `can_decide_appeal` as one
+    query (the spaces they moderate; never their own decision nor their own
+    appeal; bans for staff alone), not one check per appeal."""
+    if not user.is_authenticated:
+        return []
     appeals = (
         Appeal.objects.filter(status=Appeal.Status.PENDING)
         .filter(moderated_spaces_q(user, prefix="decision__space"))
-        .select_related("decision__space", "decision__moderator", "author")
-        .order_by("created_at")
+        .exclude(decision__moderator=user)
+        .exclude(author=user)
     )
-    return [appeal for appeal in appeals if can_decide_appeal(user, appeal)]
+    if not user.is_staff:
+        appeals = appeals.exclude(decision__action=Action.BAN)
+    return list(
+        appeals.select_related("decision__space", "decision__moderator", "author").order_by(
+            "created_at"
+        )
+    )
 
 
 def public_log(
