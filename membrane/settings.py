@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "membrane.ideas",
     "membrane.polls",
     "membrane.quizzes",
+    "membrane.campaigns",
+    "membrane.events",
+    "membrane.engagement",
+    "membrane.insights",
     "membrane.api",
 ]
 
@@ -272,6 +276,9 @@ PRIVACY_MODULES = [
     "membrane.ideas.privacy",
     "membrane.quizzes.privacy",
     "membrane.polls.privacy",
+    "membrane.campaigns.privacy",
+    "membrane.events.privacy",
+    "membrane.engagement.privacy",
 ]
 
 LOGGING = {

@@ -18,7 +18,7 @@ from tests.factories import (
 )
 
 # The ideas tests' spaces and boxes (a module's own fixture of the same name wins).
-pytest_plugins = ["tests.ideas_fixtures"]
+pytest_plugins = ["tests.ideas_fixtures", "tests.insights_fixtures"]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must
 # still be usable there for setting up data.

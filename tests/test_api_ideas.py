@@ -234,3 +234,60 @@ def test_who_may_merge(client, request, persona, idea, box, supporter):
     response = send(client, "post", f"/ideas/{idea.pk}/merge", {"into": other.pk})
 
     assert response.status_code == (200 if persona in ACCOUNTABLE else REFUSED[persona])
+
+
+# Themes -----------------------------------------------------------------------------------
+
+
+def test_the_themes_are_listed(client, themes):
+    response = send(client, "get", "/idea-themes")
+
+    assert response.status_code == 200
+    assert [t["slug"] for t in response.json()] == sorted(
+        themes, key=lambda slug: themes[slug].name
+    )
+
+
+def test_a_member_submits_an_idea_with_its_themes(client, box, member, themes):
+    client.force_login(member)
+
+    response = send(
+        client,
+        "post",
+        f"/idea-boxes/{box.space.slug}/ideas",
+        {"title": "Des vélos", "description": "…", "themes": ["transports", "ecologie"]},
+    )
+
+    assert response.status_code == 201
+    assert {t["slug"] for t in response.json()["themes"]} == {"transports", "ecologie"}
+
+
+@pytest.mark.parametrize("chosen", [["ecologie", "education", "sante", "logement"], ["nulle-part"]])
+def test_too_many_or_unknown_themes_are_a_422(client, box, member, themes, chosen):
+    client.force_login(member)
+
+    response = send(
+        client,
+        "post",
+        f"/idea-boxes/{box.space.slug}/ideas",
+        {"title": "Des vélos", "description": "…", "themes": chosen},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "themes"
+    assert not Idea.objects.exists()
+
+
+def test_a_box_s_ideas_are_filtered_by_theme_with_their_themes(client, box, member, themes):
+    idea_submit(
+        author=member, box=box, title="Des arbres", description="…", themes=[themes["ecologie"]]
+    )
+    idea_submit(author=member, box=box, title="Sans thème", description="…")
+    client.force_login(member)
+
+    listed = send(client, "get", f"/idea-boxes/{box.space.slug}/ideas?theme=ecologie").json()
+    unknown = send(client, "get", f"/idea-boxes/{box.space.slug}/ideas?theme=nulle-part")
+
+    assert [item["title"] for item in listed["items"]] == ["Des arbres"]
+    assert listed["items"][0]["themes"] == [{"slug": "ecologie", "name": "Écologie"}]
+    assert unknown.status_code == 404

@@ -75,3 +75,20 @@ def test_an_open_and_a_closed_poll_with_ballots(demo):
     assert len(polls) == 2
     assert {p.closes_at > timezone.now() for p in polls} == {True, False}
     assert all(p.ballots.count() >= 10 for p in polls)
+
+
+def test_ideas_carry_themes_and_a_few_have_french_comments_in_their_thread(demo):
+    from membrane.conversations.models import Post
+    from membrane.ideas.models import Theme
+
+    assert {"Écologie", "Démocratie", "Transports"} <= set(
+        Theme.objects.values_list("name", flat=True)
+    )
+    assert Idea.objects.filter(themes__isnull=False).distinct().count() >= 10
+    discussed = Idea.objects.filter(thread__isnull=False).select_related("thread")
+    assert discussed.count() >= 5
+    for idea in discussed:
+        assert idea.thread.space_id == idea.box.space_id
+        assert idea.title in idea.thread.title
+        assert not Post.objects.filter(thread=idea.thread, author_id=idea.author_id).exists()
+    assert "comments." in demo

@@ -21,7 +21,7 @@ from membrane.ideas.services import (
     support_add,
 )
 from membrane.notifications.models import Kind, Notification
-from membrane.notifications.views import target_url
+from membrane.notifications.selectors import target_url
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -496,3 +496,96 @@ def test_the_overall_report_makes_as_many_queries_for_6_boxes_as_for_2(client, s
     add_boxes(4)
 
     assert count_queries(client, reverse("ideas:report")) == few
+
+
+# Themes -----------------------------------------------------------------------------------
+
+
+def test_the_author_chooses_the_themes_of_an_idea(client, box, member, themes):
+    client.force_login(member)
+    assert 'name="themes"' in client.get(box_url(box)).content.decode()
+
+    response = client.post(
+        box_url(box),
+        {
+            "title": "Des pistes cyclables",
+            "description": "Partout.",
+            "themes": ["transports", "ecologie"],
+        },
+    )
+
+    idea = Idea.objects.get(title="Des pistes cyclables")
+    assert response.status_code == 302
+    assert {t.slug for t in idea.themes.all()} == {"transports", "ecologie"}
+    html = client.get(idea_url(idea)).content.decode()
+    assert "Transports" in html and "Écologie" in html
+    assert f"{box_url(box)}?theme=transports" in html
+
+
+def test_more_than_three_themes_is_a_400_keeping_the_text(client, box, member, themes):
+    client.force_login(member)
+
+    response = client.post(
+        box_url(box),
+        {"title": "Tout à la fois", "description": "Mon texte", "themes": list(themes)[:4]},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Choose at most 3 themes." in html
+    assert "Mon texte" in html
+    assert not Idea.objects.exists()
+
+
+def test_an_unknown_theme_is_a_400(client, box, member, themes):
+    client.force_login(member)
+    response = client.post(
+        box_url(box), {"title": "Hop", "description": "Mon texte", "themes": ["nulle-part"]}
+    )
+    assert response.status_code == 400
+
+
+def test_the_box_lists_the_themes_of_its_ideas_and_filters_by_theme(client, box, member, themes):
+    green = idea_submit(
+        author=member, box=box, title="Des arbres", description="…", themes=[themes["ecologie"]]
+    )
+    school = idea_submit(
+        author=member,
+        box=box,
+        title="Une cantine bio",
+        description="…",
+        themes=[themes["education"], themes["ecologie"]],
+    )
+    bare = idea_submit(author=member, box=box, title="Sans thème", description="…")
+    client.force_login(member)
+
+    everything = client.get(box_url(box)).content.decode()
+    filtered = client.get(box_url(box), {"theme": "education"}).content.decode()
+
+    assert all(idea.title in everything for idea in (green, school, bare))
+    assert "?theme=education" in everything and "?theme=ecologie" in everything
+    assert "?theme=sante" not in everything  # no idea of the box carries it
+    assert school.title in filtered
+    assert green.title not in filtered and bare.title not in filtered
+    assert client.get(box_url(box), {"theme": "nulle-part"}).status_code == 404
+
+
+def test_the_box_page_makes_as_many_queries_with_themes_for_3_ideas_as_for_30(
+    client, box, member, themes
+):
+    client.force_login(member)
+    chosen = list(themes.values())
+
+    def add(n):
+        for i in range(n):
+            idea_submit(
+                author=member, box=box, title=f"Idée {i}", description="…", themes=chosen[:3]
+            )
+
+    add(3)
+    few = count_queries(client, box_url(box))
+    add(27)
+    assert count_queries(client, box_url(box)) == few
+    assert count_queries(client, f"{box_url(box)}?theme=sante") == count_queries(
+        client, f"{box_url(box)}?theme=ecologie"
+    )

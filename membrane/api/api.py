@@ -13,10 +13,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from membrane.api import (
+    campaigns,
+    engagement,
+    events,
     feed,
     follows,
     groups,
+    idea_comments,
     ideas,
+    insights,
     me,
     moderation,
     notifications,
@@ -53,8 +58,13 @@ api.add_router("", feed.router)
 api.add_router("", search.router)
 api.add_router("", moderation.router)
 api.add_router("", ideas.router)
+api.add_router("", idea_comments.router)
 api.add_router("", polls.router)
 api.add_router("", quizzes.router)
+api.add_router("", events.router)
+api.add_router("", campaigns.router)
+api.add_router("", engagement.router)
+api.add_router("", insights.router)
 
 
 @api.exception_handler(ValidationError)

@@ -1,13 +1,16 @@
-"""Idea boxes, ideas, supports, answers, sending up and merging, and the
-figures of "Que sont devenues vos idées ?": the rules of the idea pages
-(ideas/permissions.py) and the same services."""
+"""Idea boxes, ideas, their themes, supports, answers, sending up, merging
+and comments, and the figures of "Que sont devenues vos idées ?": the rules
+of the idea pages (ideas/permissions.py) and the same services. Comments
+are the posts of the idea's thread, shaped as the threads API shapes them."""
 
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -27,18 +30,29 @@ from membrane.api.common import (
     optional_auth,
     person_ref,
     space_ref,
+    validation_error,
 )
 from membrane.ideas.forms import IdeaForm
-from membrane.ideas.models import Idea, IdeaBox, Step, Support
+from membrane.ideas.models import MAX_THEMES, Idea, IdeaBox, Step, Support, Theme
 from membrane.ideas.models import Status as IdeaStatus
 from membrane.ideas.permissions import (
+    access_box,
+    access_idea,
     can_answer,
     can_forward,
     can_merge,
     can_submit,
+    comment_refusal,
+    refusal_message,
     support_refusal,
 )
-from membrane.ideas.selectors import box_report, due_at, similar_ideas
+from membrane.ideas.selectors import (
+    box_report,
+    due_at,
+    public_report,
+    similar_ideas,
+    visible_ideas,
+)
 from membrane.ideas.services import (
     IdeaError,
     idea_answer,
@@ -48,13 +62,6 @@ from membrane.ideas.services import (
     support_add,
     support_withdraw,
     threshold_of,
-)
-from membrane.ideas.views import (
-    access_box,
-    access_idea,
-    public_report,
-    refusal_message,
-    visible_ideas,
 )
 from membrane.spaces.permissions import can_view_space
 
@@ -79,6 +86,11 @@ class BoxDetailOut(BoxOut):
     can_submit: bool
 
 
+class ThemeOut(Schema):
+    slug: str
+    name: str
+
+
 class IdeaOut(Schema):
     id: int
     title: str
@@ -87,6 +99,7 @@ class IdeaOut(Schema):
     author: PersonRef | None
     created_at: datetime
     box: SpaceRef
+    themes: list[ThemeOut]
 
 
 class IdeaPage(Schema):
@@ -122,6 +135,10 @@ class IdeaDetailOut(IdeaOut):
     can_answer: bool
     can_forward: bool
     can_merge: bool
+    thread_id: int | None = Field(
+        description="The thread of its comments (see /threads/{id}); null before the first."
+    )
+    can_comment: bool
     steps: list[StepOut]
 
 
@@ -130,6 +147,13 @@ class IdeaIn(Schema):
 
     title: str
     description: str
+    themes: list[str] = Field(
+        [], description=f"Slugs of themes (see /idea-themes), at most {MAX_THEMES}."
+    )
+
+
+class IdeaFilters(PageFilters):
+    theme: str | None = Field(None, description="Only the ideas of this theme (its slug).")
 
 
 class AnswerIn(Schema):
@@ -179,6 +203,7 @@ def box_out(box: IdeaBox) -> dict[str, Any]:
 
 
 def idea_out(request: HttpRequest, idea: Idea, support_count: int) -> dict[str, Any]:
+    """An idea; its themes prefetched on lists."""
     return {
         "id": idea.pk,
         "title": idea.title,
@@ -187,6 +212,7 @@ def idea_out(request: HttpRequest, idea: Idea, support_count: int) -> dict[str, 
         "author": person_ref(request, idea.author),
         "created_at": idea.created_at,
         "box": space_ref(idea.box.space),
+        "themes": [{"slug": theme.slug, "name": theme.name} for theme in idea.themes.all()],
     }
 
 
@@ -206,6 +232,8 @@ def idea_detail_out(request: AnyApiRequest, idea_id: int) -> dict[str, Any]:
         "can_answer": can_answer(user, idea),
         "can_forward": can_forward(user, idea),
         "can_merge": can_merge(user, idea),
+        "thread_id": idea.thread_id,
+        "can_comment": comment_refusal(user, idea) is None,
         "steps": [
             {
                 "box": space_ref(step.box.space),
@@ -263,6 +291,19 @@ def _fail(error: IdeaError) -> HttpError:
     return HttpError(error.status, error.message)
 
 
+def _clean_themes(slugs: list[str]) -> list[Theme]:
+    """The themes of these slugs, checked by the page form's field (at most
+    MAX_THEMES, each a theme's), or a 422 on `themes`."""
+    try:
+        return list(IdeaForm.base_fields["themes"].clean(slugs))
+    except DjangoValidationError as error:
+        raise validation_error("themes", " ".join(error.messages), "invalid") from None
+
+
+def _theme(slug: str | None) -> Theme | None:
+    return get_object_or_404(Theme, slug=slug) if slug else None
+
+
 # -- Boxes ------------------------------------------------------------------
 
 
@@ -298,13 +339,14 @@ def box_detail(request: ApiRequest, slug: str) -> dict[str, Any]:
     openapi_extra=ANONYMOUS_ALLOWED,
     response={200: IdeaPage, **error_responses(400, 401, 404, 422)},
     summary="The ideas of a box",
-    description="Implemented and retained ideas first, then the most supported.",
+    description="Implemented and retained ideas first, then the most supported; "
+    "`theme` keeps those of one theme (an unknown theme is a 404).",
 )
-def box_ideas(request: ApiRequest, slug: str, filters: Query[PageFilters]) -> dict[str, Any]:
+def box_ideas(request: ApiRequest, slug: str, filters: Query[IdeaFilters]) -> dict[str, Any]:
     box = access_box(slug)
     _check_view(request, box)
     items, next_cursor = keyset_page_by(
-        visible_ideas(request.auth, box),
+        visible_ideas(request.auth, box, theme=_theme(filters.theme)),
         order=("status_rank", "-support_count", "-id"),
         cursor=filters.cursor,
         limit=filters.limit,
@@ -326,6 +368,7 @@ def box_similar(request: ApiRequest, slug: str, title: str = "") -> list[dict[st
     box = access_box(slug)
     _check_view(request, box)
     found = similar_ideas(box=box, title=title[:200])
+    prefetch_related_objects(found, "themes")
     counts = dict(
         Support.objects.filter(idea__in=found)
         .values_list("idea")
@@ -347,8 +390,20 @@ def idea_new(
     if not can_submit(request.auth, box):
         raise PermissionDenied(_("You cannot submit an idea in this box."))
     cleaned = clean_fields(IdeaForm, title=payload.title, description=payload.description)
-    idea = idea_submit(author=request.auth, box=box, **cleaned)
+    themes = _clean_themes(payload.themes)
+    idea = idea_submit(author=request.auth, box=box, themes=themes, **cleaned)
     return Status(201, idea_detail_out(request, idea.pk))
+
+
+@router.get(
+    "/idea-themes",
+    auth=optional_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
+    response={200: list[ThemeOut], **error_responses(401)},
+    summary="The themes an idea may carry",
+)
+def theme_index(request: ApiRequest) -> list[dict[str, Any]]:
+    return [{"slug": t.slug, "name": t.name} for t in Theme.objects.order_by("name")]
 
 
 @router.get(

@@ -24,13 +24,12 @@ from membrane.api.common import (
     space_ref,
 )
 from membrane.notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification
-from membrane.notifications.selectors import channels_of, notifications_of, unread_count
+from membrane.notifications.selectors import channels_of, notifications_of, target_url, unread_count
 from membrane.notifications.services import (
     notifications_mark_hidden_read,
     notifications_mark_read,
     preferences_save,
 )
-from membrane.notifications.views import target_url
 
 router = Router(tags=["notifications"])
 

@@ -2,9 +2,11 @@
 Section de Bordeaux-Centre and the largest group, ideas in French with their
 supports, answers within or past the delay, one idea that climbed from the
 section to the national box, a merged duplicate, and overdue ideas so that
-"Que sont devenues vos idées ?" shows real figures.
+"Que sont devenues vos idées ?" shows real figures; the themes ideas carry,
+and comments on a few ideas (their threads).
 
-Everything goes through the ideas services with a clock set in the past."""
+Everything goes through the ideas services with a clock set in the past;
+comments, written through the conversations services, are dated afterwards."""
 
 import random
 from dataclasses import dataclass
@@ -12,17 +14,21 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from membrane.accounts.models import User
-from membrane.ideas.models import Idea, IdeaBox, Status
+from membrane.conversations.models import Post, Thread
+from membrane.ideas.models import Idea, IdeaBox, Status, Theme
 from membrane.ideas.services import (
     box_open,
     idea_answer,
+    idea_comment,
     idea_forward,
     idea_merge,
     idea_submit,
     support_add,
 )
+from membrane.moderation.services import ModerationError
 from membrane.spaces.models import Space
 from membrane.territory.models import Animator
 
@@ -126,14 +132,86 @@ IDEAS: list[tuple[str, str, str, int, list[tuple[int, str, str]]]] = [
 ]
 
 
+THEMES = [
+    "Écologie",
+    "Éducation",
+    "Santé",
+    "Travail",
+    "Logement",
+    "Transports",
+    "Démocratie",
+    "Sécurité",
+    "Culture",
+    "Europe",
+    "Services publics",
+    "Égalité",
+]
+
+# The themes of the ideas above, by title.
+THEMES_OF: dict[str, list[str]] = {
+    "Une permanence mensuelle au marché des Capucins": ["Démocratie"],
+    "Des réunions de section le samedi matin": ["Démocratie", "Égalité"],
+    "Un covoiturage pour les réunions de fédération": ["Transports", "Écologie"],
+    "Traduire nos tracts en espagnol et en arabe": ["Culture", "Égalité"],
+    "Un budget participatif interne à la fédération": ["Démocratie"],
+    "Former les nouveaux animateur·rices de section": ["Éducation"],
+    "Publier chaque trimestre ce que sont devenues les idées": ["Démocratie"],
+    "Ouvrir les conventions thématiques aux sympathisant·es": ["Démocratie"],
+    "Organiser une votation citoyenne dans chaque section volontaire": [
+        "Démocratie",
+        "Égalité",
+    ],
+    "Un kit d'argumentaire contre les idées reçues": ["Éducation", "Culture"],
+    "Des réunions le week-end pour les parents": ["Démocratie", "Égalité"],
+}
+
+# Comments on a few ideas, by title, in order; each by another person of the space.
+COMMENTS: dict[str, list[str]] = {
+    "Une permanence mensuelle au marché des Capucins": [
+        "Je peux tenir le stand le premier samedi, de 9 h à 11 h.",
+        "Pensons à une petite table pour les enfants : les parents s'arrêtent plus "
+        "volontiers quand les petits sont occupés.",
+        "Il faudra demander l'autorisation au placier du marché, je m'en occupe cette semaine.",
+    ],
+    "Des réunions de section le samedi matin": [
+        "Enfin ! Avec la garde alternée, le samedi matin est la seule option pour moi.",
+        "Attention à ne pas perdre celles et ceux qui travaillent le samedi, dans le commerce "
+        "notamment. Alterner me semble la bonne solution.",
+    ],
+    "Un covoiturage pour les réunions de fédération": [
+        "J'ai une voiture cinq places, je pars de la place de la Victoire vers 18 h 15.",
+        "Et pourquoi pas le tram jusqu'à Mérignac ? On pourrait noter l'heure du dernier "
+        "retour dans la liste.",
+    ],
+    "Un budget participatif interne à la fédération": [
+        "5 %, c'est peu, mais c'est un bon début pour tester la démarche.",
+        "Il faudrait que les petites sections rurales ne soient pas désavantagées par leur "
+        "nombre d'adhérent·es.",
+        "Qui fixera les critères pour qu'un projet soit recevable ?",
+    ],
+    "Ouvrir les conventions thématiques aux sympathisant·es": [
+        "Les sympathisant·es font déjà beaucoup sur le terrain : c'est une reconnaissance méritée.",
+        "D'accord, tant que le vote final reste aux adhérent·es.",
+    ],
+    "Organiser une votation citoyenne dans chaque section volontaire": [
+        "On l'a fait à Mérignac l'an dernier : plus de 400 votes en une matinée.",
+        "Le kit devrait comprendre un modèle d'affiche et de bulletin, et une urne pliable.",
+    ],
+}
+
+
 @dataclass
 class Summary:
     boxes: int
     ideas: int
     supports: int
+    comments: int = 0
 
     def line(self) -> str:
-        return f"Ideas: {self.boxes} boxes, {self.ideas} ideas, {self.supports} supports."
+        return (
+            f"Ideas: {self.boxes} boxes, {self.ideas} ideas, {self.supports} supports, "
+            f"{self.comments} comments."
+        )
 
 
 def ideas_loaded() -> bool:
@@ -173,6 +251,7 @@ def load_ideas(*, domain: str, seed: int = 5) -> Summary | None:
         "group": staff,
     }
     with transaction.atomic():
+        themes = _themes()
         boxes = {
             "section": box_open(
                 space=section_space, by=animatrice, threshold_supports=5, answer_delay_days=21
@@ -192,7 +271,12 @@ def load_ideas(*, domain: str, seed: int = 5) -> Summary | None:
             author, backers = voters[0], voters[1 : count + 1]
             submitted = start + timedelta(days=3 * index)
             idea = idea_submit(
-                author=author, box=box, title=title, description=description, now=submitted
+                author=author,
+                box=box,
+                title=title,
+                description=description,
+                themes=[themes[name] for name in THEMES_OF.get(title, [])],
+                now=submitted,
             )
             for n, backer in enumerate(backers):
                 support_add(user=backer, idea=idea, now=_at(submitted, 1 + n * 0.7, now))
@@ -205,9 +289,49 @@ def load_ideas(*, domain: str, seed: int = 5) -> Summary | None:
                     text=text,
                     now=_at(submitted, days, now),
                 )
-        _climb_and_merge(boxes, answerers, people, rng, start, now)
+        _climb_and_merge(boxes, answerers, people, rng, start, now, themes)
         _polls(section_space, group, animatrice, staff, people, rng, now)
-    return Summary(boxes=IdeaBox.objects.count(), ideas=Idea.objects.count(), supports=supports)
+        comments = _comments(people, rng, now)
+    return Summary(
+        boxes=IdeaBox.objects.count(),
+        ideas=Idea.objects.count(),
+        supports=supports,
+        comments=comments,
+    )
+
+
+def _themes() -> dict[str, Theme]:
+    """The demo's themes, by name (those already there are kept)."""
+    return {
+        name: Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+        for name in THEMES
+    }
+
+
+def _comments(people: list[User], rng: random.Random, now: datetime) -> int:
+    """The comments of `COMMENTS`, each by another person who may post in the
+    idea's space (never its author), a few days apart after the idea."""
+    written = 0
+    for title, texts in COMMENTS.items():
+        idea = Idea.objects.select_related("box__space__unit").get(title=title)
+        authors = [p for p in _voters(people, idea.box, rng) if p.pk != idea.author_id]
+        at = idea.created_at
+        for text, author in zip(texts, authors, strict=False):
+            try:
+                post, _created = idea_comment(author=author, idea=idea, body=text)
+            except ModerationError:
+                continue  # a person muted by the demo's moderation: someone else speaks
+            at = _at(at, 1.5 + rng.random() * 2, now)
+            # Never before the commenter joined (the thread's checks say so).
+            at = min(max(at, author.date_joined + timedelta(hours=1)), now)
+            Post.objects.filter(pk=post.pk).update(created_at=at)
+            written += 1
+        if idea.thread is not None:
+            first = Post.objects.filter(thread=idea.thread).order_by("created_at").first()
+            Thread.objects.filter(pk=idea.thread.pk).update(
+                created_at=first.created_at if first else at, last_activity_at=at
+            )
+    return written
 
 
 # (question, options, multiple, days open before now, days left, share of voters)
@@ -299,6 +423,7 @@ def _climb_and_merge(
     rng: random.Random,
     start: datetime,
     now: datetime,
+    themes: dict[str, Theme],
 ) -> None:
     """The section's first idea, retained, climbs to the federation, is
     retained there and reaches the national box; a duplicate is merged."""
@@ -319,6 +444,7 @@ def _climb_and_merge(
         box=box,
         title="Des réunions le week-end pour les parents",
         description="Même constat : 19 h en semaine, c'est impossible avec des enfants.",
+        themes=[themes[name] for name in THEMES_OF["Des réunions le week-end pour les parents"]],
         now=start + timedelta(days=20),
     )
     original = Idea.objects.get(title=IDEAS[1][1])

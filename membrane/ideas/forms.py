@@ -4,16 +4,49 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from membrane.conversations.forms import BodyField, PostEditForm
 from membrane.ideas.models import (
     ANSWER_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
+    MAX_THEMES,
     NEXT_STATUSES,
     TITLE_MAX_LENGTH,
     Idea,
     IdeaBox,
     Status,
+    Theme,
 )
+
+
+class ThemesField(forms.ModelMultipleChoiceField):
+    """Themes chosen by their slugs, at most `MAX_THEMES`: checked by the
+    field itself, so that the API cleaning with it refuses the same."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=Theme.objects.order_by("name"),
+            to_field_name="slug",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
+
+    def clean(self, value: Any) -> Any:
+        if value and not isinstance(value, list | tuple):
+            value = [value]
+        if value and len(value) > MAX_THEMES:
+            raise forms.ValidationError(
+                ngettext(
+                    "Choose at most %(limit)d theme.",
+                    "Choose at most %(limit)d themes.",
+                    MAX_THEMES,
+                )
+                % {"limit": MAX_THEMES},
+                code="too_many_themes",
+            )
+        return super().clean(value)
 
 
 class IdeaForm(forms.Form):
@@ -24,6 +57,22 @@ class IdeaForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown is accepted: **bold**, *italics*, lists, links."),
     )
+    themes = ThemesField(label=_("Themes"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted per request, in the reader's language.
+        self.fields["themes"].help_text = ngettext(
+            "Up to %(limit)d theme.", "Up to %(limit)d themes.", MAX_THEMES
+        ) % {"limit": MAX_THEMES}
+
+
+class CommentForm(PostEditForm):
+    """A comment on an idea: a message of its thread, checked like any
+    other (conversations.forms.clean_body: not empty, not too long, every
+    @handle someone's), with the same mention suggestions."""
+
+    body = BodyField(label=_("Your comment"))
 
 
 class BoxForm(forms.ModelForm[IdeaBox]):

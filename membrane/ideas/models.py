@@ -12,6 +12,8 @@ from membrane.moderation.models import Moderated
 TITLE_MAX_LENGTH = 160
 DESCRIPTION_MAX_LENGTH = 10_000
 ANSWER_MAX_LENGTH = 5_000
+# An idea carries at most this many themes.
+MAX_THEMES = 3
 
 
 class IdeaBox(models.Model):
@@ -119,6 +121,17 @@ class Idea(Moderated):
     )
     created_at = models.DateTimeField(_("submitted at"), db_index=True)
     search_key = models.TextField(blank=True, editable=False)
+    # Its comments: a thread of its box's space, started by the first comment
+    # (services.idea_comment), so that mentions, reactions, reports and
+    # moderation work as for any post.
+    thread = models.OneToOneField(
+        "conversations.Thread",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="idea",
+        verbose_name=_("discussion"),
+    )
 
     class Meta:
         verbose_name = _("idea")

@@ -1,8 +1,15 @@
 """A person's ideas, supports and answers in their export; on deletion,
-supports go (counts drop), ideas and answers stay signed "ancien membre" or go."""
+supports go (counts drop), ideas and answers stay signed "ancien membre" or go.
+Comments are posts: conversations/privacy.py handles them."""
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+
+from membrane.conversations.models import Thread
+from membrane.core.text import normalize_for_search
 from membrane.ideas.models import Answer, Idea, Support
 
 
@@ -39,4 +46,12 @@ def export_personal_data(user: Any) -> dict[str, Any]:
 def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
     Support.objects.filter(user=user).delete()
     if not keep_contributions:
-        Idea.objects.filter(author=user).delete()
+        ideas = Idea.objects.filter(author=user)
+        # Their discussions stay (others wrote there) but no longer carry the
+        # deleted idea's title.
+        with translation.override(settings.LANGUAGE_CODE):
+            title = gettext("Discussion of a deleted idea")
+        Thread.objects.filter(idea__in=ideas).update(
+            title=title, search_key=normalize_for_search(title)
+        )
+        ideas.delete()

@@ -1,15 +1,88 @@
-"""Reads of ideas: similar ideas while typing a title, when an answer is
-due, the overdue ideas, and the figures of "Que sont devenues vos idées ?"."""
+"""Reads of ideas: a box's ideas as a person sees them, similar ideas while
+typing a title, when an answer is due, the overdue ideas, the figures of
+"Que sont devenues vos idées ?", and an idea's comments."""
 
 import statistics
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from membrane.core.text import normalize_for_search
-from membrane.ideas.models import Idea, IdeaBox, Status, Step
+from membrane.ideas.models import Idea, IdeaBox, Status, Step, Theme
+from membrane.moderation.models import ModerationState
+from membrane.spaces.models import Space
+from membrane.spaces.selectors import readable_spaces_q
+
+# Retained and implemented ideas first: what became of ideas is the point.
+STATUS_ORDER = Case(
+    When(status=Status.IMPLEMENTED, then=Value(0)),
+    When(status=Status.RETAINED, then=Value(1)),
+    When(status=Status.UNDER_STUDY, then=Value(2)),
+    When(status=Status.SUBMITTED, then=Value(3)),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+
+
+def visible_ideas(user: Any, box: IdeaBox, *, theme: Theme | None = None) -> QuerySet[Idea]:
+    """The box's ideas the person may see (held ones: their author only),
+    with their number of supports and their themes, retained and implemented
+    ones first; only those of `theme` if given."""
+    shown = Q(moderation_state=ModerationState.VISIBLE)
+    if user.is_authenticated:
+        shown |= Q(author_id=user.pk)
+    ideas = Idea.objects.filter(box=box).filter(shown)
+    if theme is not None:
+        # A subquery rather than a join: the support counts stay exact.
+        ideas = ideas.filter(
+            Exists(Idea.themes.through.objects.filter(idea_id=OuterRef("pk"), theme=theme))
+        )
+    return (
+        ideas.select_related("author", "box__space")
+        .prefetch_related("themes")
+        .annotate(support_count=Count("supports"), status_rank=STATUS_ORDER)
+        .order_by("status_rank", "-support_count", "-pk")
+    )
+
+
+def themes_of_box(box: IdeaBox) -> QuerySet[Theme]:
+    """The themes that ideas of the box carry, for its filter links."""
+    return Theme.objects.filter(
+        Exists(Idea.themes.through.objects.filter(theme_id=OuterRef("pk"), idea__box=box))
+    ).order_by("name")
+
+
+def viewable(user: Any) -> Callable[[Space], bool]:
+    """`can_view_space` as one query of the spaces the person may read
+    (spaces.selectors.readable_spaces_q, the same rule), made on first use:
+    the report's queries do not grow with its boxes."""
+    readable: set[int] | None = None
+
+    def check(space: Space) -> bool:
+        nonlocal readable
+        if readable is None:
+            readable = set(
+                Space.objects.filter(readable_spaces_q(user)).values_list("pk", flat=True)
+            )
+        return space.pk in readable
+
+    return check
+
+
+def public_report(report: dict[str, Any], user: Any) -> dict[str, Any]:
+    """The report, its figures public, its overdue list limited to the ideas
+    the person may see, each with its days of waiting."""
+    may_view = viewable(user)
+    overdue = [
+        {"step": step, "idea": step.idea, "days": days_waiting(step)}
+        for step in report["overdue"]
+        if step.idea.moderation_state == ModerationState.VISIBLE and may_view(step.box.space)
+    ]
+    by_status = [(Status(value).label, count) for value, count in report["by_status"].items()]
+    return {**report, "overdue": overdue, "by_status": by_status}
 
 
 def similar_ideas(*, box: IdeaBox, title: str, limit: int = 5) -> list[Idea]:

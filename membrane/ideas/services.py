@@ -1,15 +1,20 @@
 """Writes of ideas: opening a box, submitting, supporting, answering,
-sending an idea up the tree and merging duplicates. Each takes `now` so
-that thresholds and delays can be tested with a controlled clock."""
+sending an idea up the tree, merging duplicates and commenting. Each takes
+`now` so that thresholds and delays can be tested with a controlled clock."""
 
 import math
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from membrane.conversations.models import TITLE_MAX_LENGTH as THREAD_TITLE_MAX_LENGTH
+from membrane.conversations.models import Post, Thread
+from membrane.conversations.services import post_create_once, thread_create
 from membrane.core.markdown import render_markdown
 from membrane.core.text import normalize_for_search
 from membrane.ideas.models import NEXT_STATUSES, Answer, Idea, IdeaBox, Status, Step, Support
@@ -252,3 +257,43 @@ def _merges_into(idea: Idea, target: Idea) -> bool:
         seen.add(current.pk)
         current = current.merged_into
     return False
+
+
+# Comments: the posts of the idea's thread
+
+
+def idea_thread_title(idea: Idea) -> str:
+    """The title of the idea's thread, in the platform's language (the
+    thread is listed in its space for everyone, whoever commented first)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Idea: %(title)s") % {"title": idea.title}
+    return Truncator(title).chars(THREAD_TITLE_MAX_LENGTH)
+
+
+def idea_comment(*, author: Any, idea: Idea, body: str) -> tuple[Post, bool]:
+    """Comment on an idea (the caller checked `can_comment`): the first
+    comment starts the idea's thread in its box's space, as its opening post;
+    the next ones reply in it — through the conversations services, so
+    mentions, notifications, the space's moderation policy (ModerationError:
+    403 muted, 429 over the rate, nothing saved) and guards apply unchanged.
+
+    Returns the post and whether it was created (False: the same comment sent
+    again within seconds, see `post_create_once`). Locks the idea's row, so
+    that two first comments at the same instant make one thread."""
+    with transaction.atomic():
+        thread_id = (
+            Idea.objects.select_for_update()
+            .filter(pk=idea.pk)
+            .values_list("thread_id", flat=True)
+            .get()
+        )
+        if thread_id is None:
+            thread = thread_create(
+                author=author, space=idea.box.space, title=idea_thread_title(idea), body=body
+            )
+            Idea.objects.filter(pk=idea.pk).update(thread=thread)
+            idea.thread = thread
+            return Post.objects.filter(thread=thread).get(), True
+        if idea.thread is None or idea.thread.pk != thread_id:
+            idea.thread = Thread.objects.select_related("space").get(pk=thread_id)
+        return post_create_once(author=author, thread=idea.thread, body=body)

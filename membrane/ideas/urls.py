@@ -10,6 +10,7 @@ urlpatterns = [
     path("idees/idee/<int:idea_id>/repondre/", views.idea_answer_view, name="answer"),
     path("idees/idee/<int:idea_id>/faire-monter/", views.idea_forward_view, name="forward"),
     path("idees/idee/<int:idea_id>/fusionner/", views.idea_merge_view, name="merge"),
+    path("idees/idee/<int:idea_id>/commenter/", views.idea_comment_view, name="comment"),
     path("idees/<slug:slug>/", views.box_detail, name="box"),
     path("idees/<slug:slug>/similaires/", views.similar, name="similar"),
     path("idees/<slug:slug>/ouvrir/", views.box_edit, name="box_edit"),

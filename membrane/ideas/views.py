@@ -1,43 +1,67 @@
 """Pages of ideas: "Que sont devenues vos idées ?" overall and per box, a
 box with its rules, its ideas and the submit form, opening a box, and an
 idea with its path up the tree, its answers and the accountable people's
-forms.
+forms, and its comments (the posts of its thread, see services.idea_comment).
 
 Refused actions say why with a 4xx status and keep what was typed."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.http import Http404, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from membrane.conversations.moderated import hiding_decisions, in_place
+from membrane.conversations.models import Post
+from membrane.conversations.moderated import attach_thread_in_place, hiding_decisions, in_place
+from membrane.conversations.permissions import (
+    can_delete_post,
+    can_edit_post,
+    can_react,
+    can_reply,
+)
+from membrane.conversations.selectors import POSTS_PER_PAGE, post_page_number, posts_of_thread
+from membrane.conversations.views import HELD_NOTICE
 from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from membrane.ideas.forms import AnswerForm, BoxForm, IdeaForm, MergeForm
-from membrane.ideas.models import Idea, IdeaBox, Status, Step, Support
+from membrane.ideas.forms import AnswerForm, BoxForm, CommentForm, IdeaForm, MergeForm
+from membrane.ideas.models import Idea, IdeaBox, Status, Step, Support, Theme
 from membrane.ideas.permissions import (
+    access_box,
+    access_idea,
     can_answer,
     can_forward,
     can_merge,
     can_open_box,
     can_submit,
-    can_view_idea,
+    can_view_comments,
+    comment_refusal,
+    comment_refusal_message,
+    refusal_message,
     support_refusal,
 )
-from membrane.ideas.selectors import box_report, days_waiting, due_at, similar_ideas
+from membrane.ideas.selectors import (
+    STATUS_ORDER,
+    box_report,
+    days_waiting,
+    due_at,
+    public_report,
+    similar_ideas,
+    themes_of_box,
+    viewable,
+    visible_ideas,
+)
 from membrane.ideas.services import (
     IdeaError,
     box_open,
     idea_answer,
+    idea_comment,
     idea_forward,
     idea_merge,
     idea_submit,
@@ -49,100 +73,14 @@ from membrane.ideas.services import (
 from membrane.moderation.models import ModerationState
 from membrane.moderation.pages import refused
 from membrane.moderation.permissions import can_moderate, can_moderate_in, can_report
-from membrane.spaces.models import Space
+from membrane.moderation.services import ModerationError
 from membrane.spaces.permissions import access_space, can_view_space
-from membrane.spaces.selectors import readable_spaces_q
 
 IDEAS_PER_PAGE = 30
+# As many comments a page as messages on a thread's page.
+COMMENTS_PER_PAGE = POSTS_PER_PAGE
 HIGHLIGHTS = 20
 HIGHLIGHTS_SCANNED = 200
-
-# Retained and implemented ideas first: what became of ideas is the point.
-STATUS_ORDER = Case(
-    When(status=Status.IMPLEMENTED, then=Value(0)),
-    When(status=Status.RETAINED, then=Value(1)),
-    When(status=Status.UNDER_STUDY, then=Value(2)),
-    When(status=Status.SUBMITTED, then=Value(3)),
-    default=Value(4),
-    output_field=IntegerField(),
-)
-
-
-def refusal_message(code: str) -> str:
-    """The words for a reason code of `support_refusal`."""
-    return {
-        "signed_out": _("Log in to support this idea."),
-        "closed": _("This idea no longer takes supports."),
-        "outsider": _("Only the people of this space may support its ideas."),
-        "members_only": _("In this box, only verified adhérent·es may support ideas."),
-        "own_idea": _("This box does not let authors support their own idea."),
-    }.get(code, _("You cannot support this idea."))
-
-
-def visible_ideas(user: Any, box: IdeaBox) -> QuerySet[Idea]:
-    """The box's ideas the person may see (held ones: their author only),
-    with their number of supports, retained and implemented ones first."""
-    shown = Q(moderation_state=ModerationState.VISIBLE)
-    if user.is_authenticated:
-        shown |= Q(author_id=user.pk)
-    return (
-        Idea.objects.filter(box=box)
-        .filter(shown)
-        .select_related("author", "box__space")
-        .annotate(support_count=Count("supports"), status_rank=STATUS_ORDER)
-        .order_by("status_rank", "-support_count", "-pk")
-    )
-
-
-def viewable(user: Any) -> Callable[[Space], bool]:
-    """`can_view_space` as one query of the spaces the person may read
-    (spaces.selectors.readable_spaces_q, the same rule), made on first use:
-    the report's queries do not grow with its boxes."""
-    readable: set[int] | None = None
-
-    def check(space: Space) -> bool:
-        nonlocal readable
-        if readable is None:
-            readable = set(
-                Space.objects.filter(readable_spaces_q(user)).values_list("pk", flat=True)
-            )
-        return space.pk in readable
-
-    return check
-
-
-def public_report(report: dict[str, Any], user: Any) -> dict[str, Any]:
-    """The report, its figures public, its overdue list limited to the ideas
-    the person may see, each with its days of waiting."""
-    may_view = viewable(user)
-    overdue = [
-        {"step": step, "idea": step.idea, "days": days_waiting(step)}
-        for step in report["overdue"]
-        if step.idea.moderation_state == ModerationState.VISIBLE and may_view(step.box.space)
-    ]
-    by_status = [(Status(value).label, count) for value, count in report["by_status"].items()]
-    return {**report, "overdue": overdue, "by_status": by_status}
-
-
-def access_box(slug: str) -> IdeaBox:
-    """The box of the space at this address, or 404. Its rules and figures
-    are public; its ideas are for those who may see the space's content."""
-    space = access_space(slug)
-    box = IdeaBox.objects.filter(space=space).first()
-    if box is None:
-        raise Http404("No idea box here.")
-    box.space = space
-    return box
-
-
-def access_idea(user: Any, idea_id: int) -> Idea:
-    idea = get_object_or_404(
-        Idea.objects.select_related("box__space__unit", "author", "merged_into"), pk=idea_id
-    )
-    if not can_view_idea(user, idea):
-        raise Http404("No such idea.")
-    return idea
-
 
 # "Que sont devenues vos idées ?"
 
@@ -212,7 +150,8 @@ def _box_page(
     the_report = public_report(box_report(box=box), request.user)
     waiting = {item["idea"].pk: item["days"] for item in the_report["overdue"]}
     can_view = can_view_space(request.user, box.space)
-    listed = visible_ideas(request.user, box) if can_view else Idea.objects.none()
+    theme = _theme_filter(request)
+    listed = visible_ideas(request.user, box, theme=theme) if can_view else Idea.objects.none()
     ideas = Paginator(listed, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
     for idea in ideas.object_list:
         idea.days_waiting = waiting.get(idea.pk)  # type: ignore[attr-defined]
@@ -227,8 +166,17 @@ def _box_page(
         "confirming": confirming,
         "can_open": can_open_box(request.user, box.space),
         "can_view": can_view,
+        "theme": theme,
+        "themes": list(themes_of_box(box)) if can_view else [],
     }
     return render(request, "ideas/box.html", context, status=status)
+
+
+def _theme_filter(request: HtmxHttpRequest) -> Theme | None:
+    """The theme of `?theme=<slug>`, None without one, 404 for a slug that
+    is no theme's."""
+    slug = request.GET.get("theme", "")
+    return get_object_or_404(Theme, slug=slug[:60]) if slug else None
 
 
 def similar(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -269,6 +217,7 @@ def _idea_page(
     *,
     answer_form: AnswerForm | None = None,
     merge_form: MergeForm | None = None,
+    comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -286,7 +235,16 @@ def _idea_page(
     idea.in_place = in_place(  # type: ignore[attr-defined]
         idea, viewer=user, decision=hiding_decisions([idea]).get(idea.pk), moderates=moderates
     )
+    comment_refused = comment_refusal(user, idea)
+    if comment_form is None and comment_refused is None:
+        comment_form = CommentForm()
     context = {
+        "themes": list(idea.themes.all()),
+        "comments": _comments_page(request, idea),
+        "comment_form": comment_form if comment_refused is None else None,
+        "comment_refusal": comment_refusal_message(comment_refused, idea)
+        if comment_refused not in (None, "signed_out")
+        else None,
         "can_report": can_report(user, idea),
         "can_moderate": can_moderate(user, idea),
         "idea": idea,
@@ -304,6 +262,40 @@ def _idea_page(
         "merge_form": merge_form or (MergeForm(idea=idea) if can_merge(user, idea) else None),
     }
     return render(request, "ideas/idea.html", context, status=status)
+
+
+def _comments_page(request: HtmxHttpRequest, idea: Idea) -> Page[Post] | None:
+    """The page of comments the viewer may read (None: none to show), each
+    with what the viewer may do with it — as on the thread's page, and in a
+    number of queries that does not grow with the comments."""
+    thread = idea.thread
+    if thread is None or not can_view_comments(request.user, idea):
+        return None
+    user = request.user
+    paginator = Paginator(posts_of_thread(thread=thread, viewer=user), COMMENTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = posts = list(page.object_list)
+    attach_thread_in_place(thread, posts, viewer=user)
+    may_reply = can_reply(user, thread)
+    for post in posts:
+        post.thread = thread  # shared: the rights below cost no query per post
+        visible = post.moderation_state == ModerationState.VISIBLE
+        post.can_quote = may_reply and visible and not post.is_deleted  # type: ignore[attr-defined]
+        post.can_edit = can_edit_post(user, post)  # type: ignore[attr-defined]
+        post.can_delete = can_delete_post(user, post)  # type: ignore[attr-defined]
+        post.can_react = can_react(user, post)  # type: ignore[attr-defined]
+        post.can_report = can_report(user, post)  # type: ignore[attr-defined]
+        post.can_moderate = can_moderate(user, post)  # type: ignore[attr-defined]
+    return page
+
+
+def comment_url(idea: Idea, post: Post, viewer: Any) -> str:
+    """The idea's page that shows this comment to the viewer, at its anchor."""
+    url = reverse("ideas:idea", args=[idea.pk])
+    number = post_page_number(post, viewer=viewer, per_page=COMMENTS_PER_PAGE)
+    if number > 1:
+        url += f"?page={number}"
+    return f"{url}#post-{post.pk}"
 
 
 def _refuse(
@@ -401,3 +393,28 @@ def idea_merge_view(request: AuthenticatedHttpRequest, idea_id: int) -> HttpResp
         return _idea_page(request, idea, merge_form=form, status=error.status)
     messages.success(request, _("The idea is merged."))
     return redirect("ideas:idea", idea.pk)
+
+
+@login_required
+@require_POST
+def idea_comment_view(request: AuthenticatedHttpRequest, idea_id: int) -> HttpResponse:
+    idea = access_idea(request.user, idea_id)
+    refusal = comment_refusal(request.user, idea)
+    if refusal is not None:
+        return _refuse(request, idea, comment_refusal_message(refusal, idea), field="body")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _idea_page(request, idea, comment_form=form, status=400)
+    try:
+        post, created = idea_comment(author=request.user, idea=idea, body=form.cleaned_data["body"])
+    except ModerationError as error:
+        # Muted, or over the space's rate: the form keeps the text.
+        form.add_error(None, error.message)
+        return _idea_page(request, idea, comment_form=form, status=error.status)
+    if not created:
+        messages.info(request, _("This comment was already sent: here it is."))
+    elif post.moderation_state == ModerationState.HELD:
+        messages.info(request, HELD_NOTICE)
+    else:
+        messages.success(request, _("Your comment is published."))
+    return redirect(comment_url(idea, post, request.user))

@@ -17,6 +17,14 @@ class Kind(models.TextChoices):
     APPEAL = "appeal", _("an appeal against a moderation decision I may decide")
     APPEAL_DECIDED = "appeal_decided", _("the decision on an appeal I made or that concerns me")
     IDEA_ANSWER = "idea_answer", _("an answer to an idea I proposed or support")
+    POLL_OPENED = "poll_opened", _("a poll opens in a space of mine")
+    POLL_CLOSED = "poll_closed", _("the results of a poll I voted in")
+    EVENT_RSVP = "event_rsvp", _("someone answers an event I organise")
+    EVENT_REMINDER = "event_reminder", _("a reminder before an event I attend")
+    EVENT_CANCELLED = "event_cancelled", _("an event I answered is cancelled or changed")
+    WAITLIST_PROMOTED = "waitlist_promoted", _("a seat frees up for me at an event")
+    BADGE = "badge", _("I earn a badge")
+    TAKE_PART = "take_part", _("an animator invites me to take part in a space")
 
 
 class Channel(models.TextChoices):
@@ -40,6 +48,14 @@ DEFAULT_CHANNELS = {
     Kind.IDEA_ANSWER: Channel.EMAIL,
     Kind.INVITATION: Channel.EMAIL,
     Kind.NEW_FOLLOWER: Channel.IN_APP,
+    Kind.POLL_OPENED: Channel.IN_APP,
+    Kind.POLL_CLOSED: Channel.IN_APP,
+    Kind.EVENT_RSVP: Channel.IN_APP,
+    Kind.EVENT_REMINDER: Channel.EMAIL,
+    Kind.EVENT_CANCELLED: Channel.EMAIL,
+    Kind.WAITLIST_PROMOTED: Channel.EMAIL,
+    Kind.BADGE: Channel.IN_APP,
+    Kind.TAKE_PART: Channel.EMAIL,
 }
 
 
@@ -74,6 +90,14 @@ class Notification(models.Model):
     idea = models.ForeignKey(
         "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    poll = models.ForeignKey(
+        "polls.Poll", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A badge's code and level, for BADGE notifications (badges are defined in code).
+    badge = models.CharField(max_length=40, blank=True)
     decision = models.ForeignKey(
         "moderation.Decision",
         null=True,

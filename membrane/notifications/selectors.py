@@ -5,6 +5,7 @@ left the private group, the group turned private) is filtered out, never shown."
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from membrane.accounts.selectors import people_visible_to
 from membrane.moderation.models import ModerationState
@@ -39,7 +40,9 @@ def visible_notifications_q(user: Any) -> Q:
         | Q(post__author=user)
     )
     idea_ok = Q(idea__isnull=True) | Q(idea__box__space__in=readable)
-    return thread_ok & post_ok & space_ok & actor_ok & idea_ok
+    event_ok = Q(event__isnull=True) | Q(event__space__in=readable)
+    poll_ok = Q(poll__isnull=True) | Q(poll__space__in=readable)
+    return thread_ok & post_ok & space_ok & actor_ok & idea_ok & event_ok & poll_ok
 
 
 def notifications_of(user: Any) -> QuerySet[Notification]:
@@ -48,7 +51,7 @@ def notifications_of(user: Any) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient=user)
         .filter(visible_notifications_q(user))
-        .select_related("actor", "space", "thread", "decision__appeal", "idea")
+        .select_related("actor", "space", "thread", "decision__appeal", "idea", "event", "poll")
         .order_by("-created_at", "-pk")
     )
 
@@ -66,3 +69,31 @@ def channels_of(user: Any) -> dict[str, str]:
     """The person's channel for every kind: their choice, else the default."""
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "channel"))
     return {kind.value: chosen.get(kind.value, DEFAULT_CHANNELS[kind].value) for kind in Kind}
+
+
+def target_url(notification: Notification) -> str:
+    """Where a notification leads: its message (which sends on to the right
+    page of its thread), else its thread, else its space, else the person who
+    acted (a new follower); an event, a poll, a badge (the
+    person's own profile) lead to themselves; else the notification centre. A moderation
+    notification leads to its decision's public page."""
+    if notification.decision_id is not None:
+        return reverse("moderation:decision", args=[notification.decision_id])
+    if notification.idea_id is not None:
+        return reverse("ideas:idea", args=[notification.idea_id])
+    if notification.event_id is not None:
+        return reverse("events:event", args=[notification.event_id])
+    if notification.poll_id is not None:
+        return reverse("polls:poll", args=[notification.poll_id])
+    if notification.kind == Kind.BADGE:
+        return reverse("accounts:profile", args=[notification.recipient_id])
+    if notification.post_id is not None:
+        return reverse("conversations:post", args=[notification.post_id])
+    if notification.thread_id is not None:
+        return reverse("conversations:thread", args=[notification.thread_id])
+    if notification.space is not None:
+        name = "spaces:group" if notification.space.is_group else "spaces:space"
+        return reverse(name, args=[notification.space.slug])
+    if notification.actor_id is not None:
+        return reverse("accounts:profile", args=[notification.actor_id])
+    return reverse("notifications:list")

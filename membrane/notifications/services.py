@@ -14,7 +14,7 @@ from django.utils import timezone
 from membrane.core.instance import get_instance_settings
 from membrane.core.mail import email_queue_from_templates
 from membrane.notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
-from membrane.notifications.selectors import visible_notifications_q
+from membrane.notifications.selectors import target_url, visible_notifications_q
 from membrane.spaces.permissions import can_view_space
 
 
@@ -37,6 +37,9 @@ def notify(
     post: Any = None,
     decision: Any = None,
     idea: Any = None,
+    poll: Any = None,
+    event: Any = None,
+    badge: str = "",
 ) -> list[Notification]:
     """Notify each recipient (never the actor themselves, never twice), as
     their preferences say. Returns the notifications created."""
@@ -47,7 +50,9 @@ def notify(
             continue
         if not person.is_active or person.erased_at is not None:
             continue
-        if not _may_see(person, kind=kind, space=space or _space_of(idea), thread=thread):
+        if not _may_see(
+            person, kind=kind, space=space or _space_of(idea, poll, event), thread=thread
+        ):
             continue
         seen.add(person.pk)
         people.append(person)
@@ -66,6 +71,9 @@ def notify(
                 post=post,
                 decision=decision,
                 idea=idea,
+                poll=poll,
+                event=event,
+                badge=badge,
             )
             for person in wanted
         )
@@ -79,8 +87,12 @@ def notify(
     return created
 
 
-def _space_of(idea: Any) -> Any:
-    return idea.box.space if idea is not None else None
+def _space_of(idea: Any, poll: Any, event: Any) -> Any:
+    if idea is not None:
+        return idea.box.space
+    if poll is not None:
+        return poll.space
+    return event.space if event is not None else None
 
 
 def _may_see(person: Any, *, kind: str, space: Any, thread: Any) -> bool:
@@ -102,6 +114,7 @@ def _email_notification(notification: Notification) -> None:
             "recipient": recipient,
             "instance_name": get_instance_settings().name,
             "site_url": settings.SITE_URL,
+            "target_url": target_url(notification),
         },
         language=recipient.language,
         purpose=f"notification:{notification.kind}",

@@ -9,8 +9,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from membrane.core.http import AuthenticatedHttpRequest, safe_next_url
 from membrane.notifications.forms import PreferencesForm
-from membrane.notifications.models import Notification
-from membrane.notifications.selectors import channels_of, notifications_of, unread_count
+from membrane.notifications.selectors import (
+    channels_of,
+    notifications_of,
+    target_url,
+    unread_count,
+)
 from membrane.notifications.services import (
     notifications_mark_hidden_read,
     notifications_mark_read,
@@ -18,27 +22,6 @@ from membrane.notifications.services import (
 )
 
 PAGE_SIZE = 30
-
-
-def target_url(notification: Notification) -> str:
-    """Where a notification leads: its message (which sends on to the right
-    page of its thread), else its thread, else its space, else the person who
-    acted (a new follower), else the notification centre. A moderation
-    notification leads to its decision's public page."""
-    if notification.decision_id is not None:
-        return reverse("moderation:decision", args=[notification.decision_id])
-    if notification.idea_id is not None:
-        return reverse("ideas:idea", args=[notification.idea_id])
-    if notification.post_id is not None:
-        return reverse("conversations:post", args=[notification.post_id])
-    if notification.thread_id is not None:
-        return reverse("conversations:thread", args=[notification.thread_id])
-    if notification.space is not None:
-        name = "spaces:group" if notification.space.is_group else "spaces:space"
-        return reverse(name, args=[notification.space.slug])
-    if notification.actor_id is not None:
-        return reverse("accounts:profile", args=[notification.actor_id])
-    return reverse("notifications:list")
 
 
 @login_required

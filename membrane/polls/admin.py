@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from membrane.polls.models import Poll, PollOption
+from membrane.polls.services import poll_notifications_schedule
 
 
 class PollOptionInline(admin.TabularInline):
@@ -49,6 +50,12 @@ class PollAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Poll, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "closes_at" in form.changed_data:
+            # The task scheduled for the former date will do nothing.
+            poll_notifications_schedule(obj, opening=False)
 
     @admin.display(description=_("ballots"), ordering="ballot_count")
     def ballot_count(self, poll: Any) -> int:

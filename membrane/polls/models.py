@@ -70,6 +70,14 @@ class Poll(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When the "a poll opens" and "see its results" notifications went out
+    # (tasks.py): each at most once.
+    opened_notified_at = models.DateTimeField(
+        _("opening notified at"), null=True, blank=True, editable=False
+    )
+    closed_notified_at = models.DateTimeField(
+        _("closing notified at"), null=True, blank=True, editable=False
+    )
 
     objects = PollQuerySet.as_manager()
 

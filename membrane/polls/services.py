@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from membrane.conversations.models import Thread
+from membrane.notifications.models import Kind
+from membrane.notifications.services import notify
 from membrane.polls.models import (
     MAX_OPTIONS,
     MIN_OPTIONS,
@@ -21,7 +23,8 @@ from membrane.polls.models import (
     Poll,
     PollOption,
 )
-from membrane.spaces.models import Space
+from membrane.polls.selectors import poll_electorate, poll_voters, space_people
+from membrane.spaces.models import Role, Space
 
 
 class PollError(Exception):
@@ -91,7 +94,106 @@ def poll_create(
         PollOption(poll=poll, label=label, position=position)
         for position, label in enumerate(labels, start=1)
     )
+    poll_notifications_schedule(poll)
     return poll
+
+
+def poll_notifications_schedule(poll: Poll, *, opening: bool = True, closing: bool = True) -> None:
+    """Once the transaction commits, enqueue the tasks that notify the
+    opening (at `opens_at`; at once if the poll is already open) and the
+    closing (at `closes_at`). Each task carries the date it was scheduled
+    for: if the date has changed since, it does nothing, and whoever changed
+    it schedules again (the admin does, when it closes a poll early)."""
+    from membrane.polls.tasks import notify_poll_closed, notify_poll_opened
+
+    poll_id, opens_at, closes_at = poll.pk, poll.opens_at, poll.closes_at
+
+    def enqueue() -> None:
+        now = timezone.now()
+        if opening:
+            task = (
+                notify_poll_opened
+                if opens_at <= now
+                else notify_poll_opened.using(run_after=opens_at)
+            )
+            task.enqueue(poll_id, opens_at.isoformat())
+        if closing:
+            notify_poll_closed.using(run_after=max(closes_at, now)).enqueue(
+                poll_id, closes_at.isoformat()
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def _scheduled_for(poll: Poll | None, field: str, expected: str) -> bool:
+    if poll is None:
+        return False
+    return bool(getattr(poll, field) == datetime.fromisoformat(expected))
+
+
+def _prime_roles(poll: Poll, people: list[Any]) -> None:
+    """`notify` checks that each recipient may read the poll's space. These
+    people are known members of it (selectors.space_people), so their role
+    goes into the space object's cache of `spaces.permissions.space_role`
+    instead of one query per person."""
+    roles: dict[int, int | None] = poll.space.__dict__.setdefault("_roles", {})
+    for person in people:
+        roles.setdefault(person.pk, Role.MEMBER)
+
+
+def poll_opened_notify(*, poll_id: int, opens_at: str, now: datetime | None = None) -> str:
+    """Tell the members of the poll's space who may vote that it is open:
+    once, if the poll still opens at `opens_at` (ISO date), is open now and
+    was not announced yet. Returns what was done, for the task's result."""
+
+    now = now or timezone.now()
+    poll = Poll.objects.select_related("space__unit").filter(pk=poll_id).first()
+    if poll is None or not _scheduled_for(poll, "opens_at", opens_at):
+        return "skipped: moved or deleted"
+    if not poll.is_open(now):
+        return "skipped: not open"
+    with transaction.atomic():
+        claimed = Poll.objects.filter(
+            pk=poll.pk, opens_at=poll.opens_at, opened_notified_at=None
+        ).update(opened_notified_at=now)
+        if not claimed:
+            return "skipped: already notified"
+        people = [
+            person for person in poll_electorate(poll=poll) if person.pk != poll.created_by_id
+        ]
+        _prime_roles(poll, people)
+        sent = notify(recipients=people, kind=Kind.POLL_OPENED, space=poll.space, poll=poll)
+    return f"notified {len(sent)}"
+
+
+def poll_closed_notify(*, poll_id: int, closes_at: str, now: datetime | None = None) -> str:
+    """Tell those who voted that the poll is closed and its results are
+    there: once, if the poll still closes at `closes_at` (ISO date) and is
+    closed now."""
+
+    now = now or timezone.now()
+    poll = Poll.objects.select_related("space__unit").filter(pk=poll_id).first()
+    if poll is None or not _scheduled_for(poll, "closes_at", closes_at):
+        return "skipped: moved or deleted"
+    if not poll.is_closed(now):
+        return "skipped: not closed"
+    with transaction.atomic():
+        claimed = Poll.objects.filter(
+            pk=poll.pk, closes_at=poll.closes_at, closed_notified_at=None
+        ).update(closed_notified_at=now)
+        if not claimed:
+            return "skipped: already notified"
+        people = list(poll_voters(poll=poll))
+        # Voters who left a private space since are checked by `notify`
+        # itself (a few at most); the others are known members.
+        members = set(
+            space_people(space=poll.space)
+            .filter(pk__in=poll_voters(poll=poll).values("pk"))
+            .values_list("pk", flat=True)
+        )
+        _prime_roles(poll, [person for person in people if person.pk in members])
+        sent = notify(recipients=people, kind=Kind.POLL_CLOSED, space=poll.space, poll=poll)
+    return f"notified {len(sent)}"
 
 
 def check_choices(*, poll: Poll, option_ids: Sequence[int], now: datetime) -> list[int]:

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from membrane.quizzes.models import Question
+from membrane.quizzes.models import MAX_CHOICES, MIN_CHOICES, Question, Quiz
 
 
 def field_name(question: Question) -> str:
@@ -48,3 +48,55 @@ class AttemptForm(forms.Form):
         for question in self.questions:
             if question.pk in errors:
                 self.add_error(field_name(question), errors[question.pk])
+
+
+class QuizForm(forms.ModelForm):
+    """A new quiz: its title and introduction (a draft until published)."""
+
+    class Meta:
+        model = Quiz
+        fields = ["title", "intro"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 4})}
+
+
+def answer_field_name(number: int) -> str:
+    return f"answer_{number}"
+
+
+class QuestionForm(forms.Form):
+    """A question with 2 to 6 answers (boxes left empty are dropped), the
+    correct one, and the explanation shown after answering."""
+
+    text = forms.CharField(label=_("Question"), max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number in range(1, MAX_CHOICES + 1):
+            self.fields[answer_field_name(number)] = forms.CharField(
+                label=_("Answer %(number)d") % {"number": number},
+                max_length=300,
+                required=number <= MIN_CHOICES,
+            )
+        self.fields["correct"] = forms.TypedChoiceField(
+            label=_("The correct answer"),
+            choices=[
+                (number, _("Answer %(number)d") % {"number": number})
+                for number in range(1, MAX_CHOICES + 1)
+            ],
+            coerce=int,
+        )
+        self.fields["explanation"] = forms.CharField(
+            label=_("Explanation"),
+            max_length=3000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_("Shown to each person after they answered."),
+        )
+
+    def choices(self) -> list[str]:
+        return [
+            self.cleaned_data.get(answer_field_name(number)) or ""
+            for number in range(1, MAX_CHOICES + 1)
+        ]
+
+    def correct_index(self) -> int:
+        return int(self.cleaned_data["correct"]) - 1

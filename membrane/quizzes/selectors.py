@@ -33,6 +33,13 @@ def quizzes_for(user: Any) -> QuerySet[Quiz]:
     )
 
 
+def quizzes_of_space(space: Any, *, drafts: bool) -> QuerySet[Quiz]:
+    """The space's quizzes, newest first, with their number of questions;
+    the drafts too for its authors (`drafts`)."""
+    quizzes = Quiz.objects.filter(space=space).with_counts().order_by("-created_at", "-id")
+    return quizzes if drafts else quizzes.published()
+
+
 def questions_of(quiz: Quiz) -> list[Question]:
     """The quiz's questions in order, their choices prefetched in order."""
     return _questions(quiz.pk)

@@ -1,12 +1,25 @@
-"""Writes of quizzes: submitting an attempt."""
+"""Writes of quizzes: submitting an attempt; writing a quiz through the pages
+(a draft, its questions, publishing it). Callers check the person's rights
+first (permissions.py); these functions keep the data consistent."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from membrane.quizzes.models import Answer, Attempt, Question, Quiz
+from membrane.quizzes.models import (
+    MAX_CHOICES,
+    MIN_CHOICES,
+    Answer,
+    Attempt,
+    Choice,
+    Question,
+    Quiz,
+)
+from membrane.quizzes.selectors import quiz_problems
+from membrane.spaces.models import Space
 
 
 class QuizError(Exception):
@@ -89,3 +102,74 @@ def attempt_create(
     except IntegrityError:
         raise AlreadyAttempted() from None
     return attempt
+
+
+# -- Writing a quiz ------------------------------------------------------------
+
+
+def quiz_create(*, space: Space | None, author: Any, title: str, intro: str = "") -> Quiz:
+    """A draft quiz (not published) in `space` (None: national)."""
+    title = title.strip()
+    if not title:
+        raise QuizError(_("Give the quiz a title."))
+    return Quiz.objects.create(
+        space=space, title=title, intro=intro.strip(), created_by=author, is_published=False
+    )
+
+
+@transaction.atomic
+def question_add(
+    *, quiz: Quiz, text: str, choices: Sequence[str], correct: int, explanation: str
+) -> Question:
+    """A question at the end of the quiz with its choices. `choices` may have
+    blank entries (empty boxes of the form), dropped; `correct` is the index
+    in `choices` of the correct one, which must not be blank. 2 to 6
+    different choices, exactly one correct."""
+    text, explanation = text.strip(), explanation.strip()
+    if not text:
+        raise QuizError(_("Write the question."))
+    if not explanation:
+        raise QuizError(_("Write the explanation shown after answering."))
+    if not 0 <= correct < len(choices) or not choices[correct].strip():
+        raise QuizError(_("Choose which answer is correct, among those written."))
+    kept = [(index, label.strip()) for index, label in enumerate(choices) if label.strip()]
+    if not MIN_CHOICES <= len(kept) <= MAX_CHOICES:
+        raise QuizError(
+            _("Give between %(min)d and %(max)d answers.")
+            % {"min": MIN_CHOICES, "max": MAX_CHOICES}
+        )
+    if len({label.casefold() for _index, label in kept}) != len(kept):
+        raise QuizError(_("Two answers are the same: each answer must be different."))
+    last = Question.objects.filter(quiz=quiz).aggregate(last=Max("position"))["last"]
+    question = Question.objects.create(
+        quiz=quiz,
+        position=0 if last is None else last + 1,
+        text=text,
+        explanation=explanation,
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, position=position, text=label, is_correct=index == correct)
+        for position, (index, label) in enumerate(kept)
+    )
+    return question
+
+
+def question_delete(*, question: Question) -> None:
+    """Remove a question, while nobody has taken its quiz."""
+    if Attempt.objects.filter(quiz_id=question.quiz_id).exists():
+        raise QuizError(
+            _("People have taken this quiz: its questions can no longer be removed."),
+        )
+    question.delete()
+
+
+def quiz_publish(*, quiz: Quiz, published: bool) -> Quiz:
+    """Publish the quiz (if complete: else QuizError listing what is
+    missing) or take it back to a draft."""
+    if published:
+        problems = quiz_problems(quiz)
+        if problems:
+            raise QuizError(" ".join(problems))
+    quiz.is_published = published
+    quiz.save(update_fields=["is_published"])
+    return quiz

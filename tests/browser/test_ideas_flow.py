@@ -107,12 +107,13 @@ def test_an_idea_is_submitted_supported_answered_and_reported(
     idea.refresh_from_db()
     assert idea.status == Status.RETAINED
 
-    # The author sees the notification in the header and the centre.
+    # The author sees the notification in the header and the centre (with
+    # the "First steps" badge that a retained idea earns).
     page.goto(live_server.url + idea_url)
     expect(page.locator("blockquote.answer")).to_contain_text(ANSWER_TEXT)
-    one_unread = fr_plural("(%(counter)s unread)", "(%(counter)s unread)", 1)
+    two_unread = fr_plural("(%(counter)s unread)", "(%(counter)s unread)", 2)
     notifications_link = header(page).get_by_role(
-        "link", name=f"{fr('Notifications')} {one_unread}"
+        "link", name=f"{fr('Notifications')} {two_unread}"
     )
     expect(notifications_link).to_be_visible()
     notifications_link.click()

@@ -28,6 +28,7 @@ from membrane.conversations.services import thread_create
 from membrane.moderation.kinds import KINDS
 from membrane.moderation.models import Action, Appeal, Decision, ModerationState, Report
 from membrane.notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification
+from membrane.notifications.services import preference_set
 from membrane.spaces.models import Role, Space
 from tests.browser.test_conversations_flow import fr, fr_plural, header, log_in
 from tests.browser.test_signup_flow import run_worker
@@ -76,13 +77,17 @@ def open_page(new_context: Callable[..., Any]) -> Callable[[], Page]:
 
 @pytest.fixture
 def people(member_named) -> dict[str, Any]:
-
-    return {
+    cast_ = {
         "author": member_named("Nadia", "Ferrand"),
         "reporter": member_named("Paul", "Girard"),
         "mo1": member_named("Sophie", "Marchand"),
         "mo2": member_named("Yann", "Le Goff"),
     }
+    # Badges earned on the way (a first reply…) are not this test's subject:
+    # the header counts below are the moderation's notifications alone.
+    for person in cast_.values():
+        preference_set(user=person, kind=Kind.BADGE, channel=Channel.OFF)
+    return cast_
 
 
 @pytest.fixture

@@ -34,11 +34,14 @@ from membrane.accounts.models import (
     User,
 )
 from membrane.accounts.services import CONSENT_WORDING_VERSION
+from membrane.campaigns.demo import load_campaigns
 from membrane.charter.models import CharterAcceptance, CharterVersion
 from membrane.charter.services import charter_create, charter_publish, current_charter
 from membrane.core.demo_conversations import conversations_loaded, load_conversations
 from membrane.core.demo_ideas import ideas_loaded, load_ideas
 from membrane.core.demo_moderation import load_moderation, moderation_loaded
+from membrane.engagement.demo import engagement_loaded, load_engagement
+from membrane.events.demo import events_loaded, load_events
 from membrane.quizzes.demo import load_quizzes
 from membrane.territory.models import Animator, Unit
 from membrane.territory.services import national_unit, section_create
@@ -242,6 +245,7 @@ class Command(BaseCommand):
                 self._moderation()
             if not ideas_loaded():
                 self._ideas()
+            self._mobilisation()
             self.stdout.write(
                 f"The demo is already loaded ({STAFF_EMAIL} and the demo groups exist): "
                 "nothing to do."
@@ -263,6 +267,7 @@ class Command(BaseCommand):
                 self._moderation()
             if not ideas_loaded():
                 self._ideas()
+            self._mobilisation()
         self._logins()
 
     def _ideas(self) -> None:
@@ -271,6 +276,24 @@ class Command(BaseCommand):
             self.stderr.write("The demo spaces are incomplete: no ideas.")
         else:
             self.stdout.write(summary.line())
+
+    def _mobilisation(self) -> None:
+        """Events, campaigns, invitations and points: each part loads once."""
+        if not events_loaded():
+            events = load_events(DEMO_DOMAIN)
+            if events is None:
+                self.stderr.write("The demo spaces are incomplete: no events.")
+            else:
+                self.stdout.write("Events: " + ", ".join(f"{k} {v}" for k, v in events.items()))
+        campaigns = load_campaigns(DEMO_DOMAIN)
+        if campaigns:
+            self.stdout.write("Campaigns: " + ", ".join(f"{k} {v}" for k, v in campaigns.items()))
+        if not engagement_loaded(DEMO_DOMAIN):
+            engagement = load_engagement(domain=DEMO_DOMAIN)
+            if engagement is None:
+                self.stderr.write("The demo people are incomplete: no invitations or points.")
+            else:
+                self.stdout.write(engagement.line())
 
     def _moderation(self) -> None:
         summary = load_moderation(domain=DEMO_DOMAIN)

@@ -1,0 +1,142 @@
+"""Reads of events: the upcoming events a person may see (of a space, of a
+département, near a postcode), a person's own events, the attendees of an
+event. Lists carry their joins and counts: their cost does not grow with
+their length."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from membrane.events.models import Event, Rsvp
+from membrane.events.places import departement_of
+from membrane.moderation.models import ModerationState
+from membrane.spaces.models import Space
+from membrane.spaces.selectors import readable_spaces_q
+
+ANSWERED = (Rsvp.Status.GOING, Rsvp.Status.WAITING, Rsvp.Status.INTERESTED)
+
+
+def with_counts(events: QuerySet[Event], viewer: Any = None) -> QuerySet[Event]:
+    """Events with their space, organiser, the number going and waiting,
+    and the viewer's own answer (`my_status`, None without one)."""
+    events = events.select_related("space", "organiser").annotate(
+        going_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.GOING), distinct=True),
+        waiting_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.WAITING), distinct=True),
+    )
+    if viewer is not None and viewer.is_authenticated:
+        mine = Rsvp.objects.filter(event=OuterRef("pk"), user=viewer).values("status")[:1]
+        events = events.annotate(my_status=Subquery(mine))
+    else:
+        events = events.annotate(my_status=Value(None, output_field=CharField()))
+    return events
+
+
+def listed_events(user: Any) -> QuerySet[Event]:
+    """The events a person may see in lists: of spaces they may read, not
+    held or hidden by moderation (a cancelled one stays, marked)."""
+    readable = Space.objects.filter(readable_spaces_q(user)).values("pk")
+    return Event.objects.filter(space__in=readable, moderation_state=ModerationState.VISIBLE)
+
+
+def upcoming_events(
+    user: Any,
+    *,
+    space: Space | None = None,
+    departement: str | None = None,
+    postcode: str | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Event]:
+    """The events not yet over that the person may see, soonest first.
+
+    `departement` keeps those held in it; `postcode` puts those at that
+    postcode first, then the rest of its département, then the others."""
+    now = now or timezone.now()
+    events = listed_events(user).filter(ends_at__gt=now)
+    if space is not None:
+        events = events.filter(space=space)
+    if departement:
+        events = events.filter(departement=departement)
+    events = with_counts(events, user)
+    if postcode:
+        near = departement_of(postcode)
+        whens = [When(postcode=postcode, then=Value(0))]
+        if near:
+            whens.append(When(departement=near, then=Value(1)))
+        events = events.annotate(
+            nearness=Case(*whens, default=Value(2), output_field=IntegerField())
+        ).order_by("nearness", "starts_at", "pk")
+    else:
+        events = events.order_by("starts_at", "pk")
+    return events
+
+
+def my_events(user: Any, *, upcoming: bool = True, now: datetime | None = None) -> QuerySet[Event]:
+    """The events the person organises or answered (going, waiting,
+    interested): the ones not yet over soonest first, or the past ones
+    latest first."""
+    now = now or timezone.now()
+    mine = Q(organiser=user) | Q(
+        pk__in=Rsvp.objects.filter(user=user, status__in=ANSWERED).values("event_id")
+    )
+    events = with_counts(Event.objects.filter(mine), user)
+    if upcoming:
+        return events.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    return events.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+
+
+def attendees(event: Event) -> list[Rsvp]:
+    """The answers going, waiting (in line order) and interested, with
+    their people."""
+    order = Case(
+        When(status=Rsvp.Status.GOING, then=Value(0)),
+        When(status=Rsvp.Status.WAITING, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return list(
+        Rsvp.objects.filter(event=event, status__in=ANSWERED)
+        .select_related("user")
+        .annotate(rank=order)
+        .order_by("rank", "created_at", "pk")
+    )
+
+
+def counts_of(event: Event) -> dict[str, int]:
+    rows = Rsvp.objects.filter(event=event).values_list("status").annotate(n=Count("pk")).order_by()
+    counts = {status: 0 for status in Rsvp.Status.values}
+    counts.update(dict(rows))
+    return counts
+
+
+def calendar_events(user: Any) -> QuerySet[Event]:
+    """A person's calendar feed: the events they organise or answered going,
+    waiting or interested, past ones included (calendar apps keep history)."""
+    mine = Q(organiser=user) | Q(
+        pk__in=Rsvp.objects.filter(user=user, status__in=ANSWERED).values("event_id")
+    )
+    return (
+        Event.objects.filter(mine, moderation_state=ModerationState.VISIBLE)
+        .select_related("space")
+        .order_by("starts_at", "pk")
+    )
+
+
+def space_calendar_events(space: Space) -> QuerySet[Event]:
+    return (
+        Event.objects.filter(space=space, moderation_state=ModerationState.VISIBLE)
+        .select_related("space")
+        .order_by("starts_at", "pk")
+    )
