@@ -17,8 +17,9 @@ from tests.factories import (
     UserFactory,
 )
 
-# The ideas tests' spaces and boxes (a module's own fixture of the same name wins).
-pytest_plugins = ["tests.ideas_fixtures", "tests.insights_fixtures"]
+# The ideas tests' spaces and boxes, the campaigns tests' people and campaigns
+# (a module's own fixture of the same name wins).
+pytest_plugins = ["tests.ideas_fixtures", "tests.insights_fixtures", "tests.campaigns_fixtures"]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must
 # still be usable there for setting up data.

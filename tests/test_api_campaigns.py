@@ -14,12 +14,14 @@ from membrane.campaigns.services import backdate_report
 from tests.api_helpers import API, assert_json_error, count_queries
 from tests.factories import SectionFactory, UserFactory
 from tests.test_campaigns_support import (
+    EDIT_GIRONDE,
     PERSONAS,
-    federation_campaign,
+    REPORT_GIRONDE,
+    SEE_GIRONDE,
     gironde_section,
-    make_people,
     national_campaign,
     report,
+    user_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,48 +36,6 @@ def call(client, method, path, user=None, data=None):
     return getattr(client, method)(
         f"{API}{path}", data=data, content_type="application/json", headers=headers
     )
-
-
-@pytest.fixture
-def people(
-    supporter,
-    member_to_verify,
-    member,
-    section_animator,
-    federation_animator,
-    staff,
-    other_section,
-    federation,
-):
-    return make_people(
-        supporter=supporter,
-        member_to_verify=member_to_verify,
-        member=member,
-        section_animator=section_animator,
-        federation_animator=federation_animator,
-        staff=staff,
-        other_section=other_section,
-        federation=federation,
-    )
-
-
-@pytest.fixture
-def poste(people):
-    return national_campaign()
-
-
-@pytest.fixture
-def trains(people, federation):
-    return federation_campaign(federation)
-
-
-def user_of(people, persona):
-    return None if persona == "anonymous" else people[persona]
-
-
-SEE_GIRONDE = set(PERSONAS) - {"anonymous", "outsider"}
-REPORT_GIRONDE = {"supporter", "member_to_verify", "member", "section_animator"}
-EDIT_GIRONDE = {"federation_animator", "national_animator", "staff"}
 
 
 # -- The matrix -------------------------------------------------------------

@@ -38,48 +38,16 @@ from membrane.moderation.models import ModerationState
 from membrane.spaces.services import territorial_space_ensure
 from tests.factories import AnimatorFactory, SectionFactory, UserFactory
 from tests.test_campaigns_support import (
+    EDIT_GIRONDE,
     PERSONAS,
-    federation_campaign,
+    REPORT_GIRONDE,
+    SEE_GIRONDE,
     gironde_section,
-    make_people,
     national_campaign,
     report,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(
-    supporter,
-    member_to_verify,
-    member,
-    section_animator,
-    federation_animator,
-    staff,
-    other_section,
-    federation,
-):
-    return make_people(
-        supporter=supporter,
-        member_to_verify=member_to_verify,
-        member=member,
-        section_animator=section_animator,
-        federation_animator=federation_animator,
-        staff=staff,
-        other_section=other_section,
-        federation=federation,
-    )
-
-
-@pytest.fixture
-def poste(people):
-    return national_campaign()
-
-
-@pytest.fixture
-def trains(people, federation):
-    return federation_campaign(federation)
 
 
 # -- Counters and rankings on known data ------------------------------------
@@ -349,14 +317,10 @@ def test_deleting_a_report_takes_back_its_points(poste, supporter):
 
 # -- The matrix of rights ---------------------------------------------------
 
+# The Gironde campaign's sets are in tests/test_campaigns_support.py.
 SEE_NATIONAL = set(PERSONAS) - {"anonymous"}
-SEE_GIRONDE = SEE_NATIONAL - {"outsider"}
 EDIT_NATIONAL = {"national_animator", "staff"}
-EDIT_GIRONDE = {"federation_animator", "national_animator", "staff"}
-# Reporting for the Gironde campaign needs a section in Gironde: the
-# federation and national animators and staff of the personas have none.
 REPORT_NATIONAL = SEE_NATIONAL
-REPORT_GIRONDE = {"supporter", "member_to_verify", "member", "section_animator"}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -1,7 +1,7 @@
 """The pages of campaigns: who sees, edits and reports (a matrix of
 personas), the report form's explained refusals that keep what was typed,
-deleting a report, the kit and its uploads, the share links, and pinned
-numbers of queries."""
+deleting a report, the kit and its uploads, the share links (with the
+person's invitation), and pinned numbers of queries."""
 
 from datetime import timedelta
 
@@ -14,12 +14,15 @@ from django.utils import timezone
 
 from membrane.campaigns.models import ActionKind, Campaign, FieldReport, KitDocument
 from membrane.campaigns.services import backdate_report
+from membrane.engagement.services import invite_url
 from membrane.territory.models import Unit
 from tests.factories import SectionFactory, UserFactory
 from tests.test_campaigns_support import (
+    EDIT_GIRONDE,
     PERSONAS,
-    federation_campaign,
-    make_people,
+    REPORT_GIRONDE,
+    SEE_GIRONDE,
+    login,
     national_campaign,
     report,
 )
@@ -27,49 +30,6 @@ from tests.test_campaigns_support import (
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def people(
-    supporter,
-    member_to_verify,
-    member,
-    section_animator,
-    federation_animator,
-    staff,
-    other_section,
-    federation,
-):
-    return make_people(
-        supporter=supporter,
-        member_to_verify=member_to_verify,
-        member=member,
-        section_animator=section_animator,
-        federation_animator=federation_animator,
-        staff=staff,
-        other_section=other_section,
-        federation=federation,
-    )
-
-
-@pytest.fixture
-def poste(people):
-    return national_campaign()
-
-
-@pytest.fixture
-def trains(people, federation):
-    return federation_campaign(federation)
-
-
-def login(client, people, persona):
-    if persona != "anonymous":
-        client.force_login(people[persona])
-
-
-SEE_GIRONDE = set(PERSONAS) - {"anonymous", "outsider"}
-EDIT_GIRONDE = {"federation_animator", "national_animator", "staff"}
-REPORT_GIRONDE = {"supporter", "member_to_verify", "member", "section_animator"}
 
 
 # -- The matrix of pages ----------------------------------------------------
@@ -156,6 +116,9 @@ def test_the_page_shows_goals_totals_rankings_kit_and_share_links(client, poste,
     assert "https://example.org/t.pdf" in page
     assert "https://wa.me/?text=" in page
     assert "mailto:?subject=" in page
+    # The link shared is the member's invitation, leading to this page.
+    shared = invite_url(member, reverse("campaigns:campaign", args=[poste.slug]))
+    assert f'value="http://testserver{shared}"' in page
     assert "<strong>guichets</strong>" in page and "<script>alert" not in page
     assert 'id="my-reports"' in page
 
@@ -173,14 +136,18 @@ def test_rankings_can_be_shown_for_one_kind(client, poste, member, supporter):
     assert forged.status_code == 200
 
 
+def send_report(client, campaign, *, follow=False, **fields):
+    """Send the report form: 5 doors knocked today, unless `fields` say otherwise."""
+    data = {"kind": "door_to_door", "count": "5", "done_on": timezone.localdate().isoformat()}
+    return client.post(
+        reverse("campaigns:report", args=[campaign.slug]), {**data, **fields}, follow=follow
+    )
+
+
 def test_a_report_through_the_form_counts_and_says_thanks(client, poste, supporter, section):
     client.force_login(supporter)
 
-    response = client.post(
-        reverse("campaigns:report", args=[poste.slug]),
-        {"kind": "door_to_door", "count": "40", "done_on": timezone.localdate().isoformat()},
-        follow=True,
-    )
+    response = send_report(client, poste, count="40", follow=True)
 
     made = FieldReport.objects.get()
     assert (made.user, made.section, made.count) == (supporter, section, 40)
@@ -220,15 +187,7 @@ def test_a_report_for_someone_else_is_not_possible_through_the_form(
 ):
     client.force_login(supporter)
 
-    client.post(
-        reverse("campaigns:report", args=[poste.slug]),
-        {
-            "kind": "door_to_door",
-            "count": "5",
-            "done_on": timezone.localdate().isoformat(),
-            "user": member.pk,
-        },
-    )
+    send_report(client, poste, user=member.pk)
 
     assert FieldReport.objects.get().user == supporter
 
@@ -236,15 +195,7 @@ def test_a_report_for_someone_else_is_not_possible_through_the_form(
 def test_a_forged_section_is_refused(client, poste, supporter, other_section):
     client.force_login(supporter)
 
-    client.post(
-        reverse("campaigns:report", args=[poste.slug]),
-        {
-            "kind": "door_to_door",
-            "count": "5",
-            "done_on": timezone.localdate().isoformat(),
-            "section": other_section.pk,
-        },
-    )
+    send_report(client, poste, section=other_section.pk)
 
     # The person has one section: the field is not offered and never read.
     assert FieldReport.objects.get().section == supporter.section
@@ -277,22 +228,33 @@ def test_someone_elses_report_or_a_forged_id_is_a_404(client, poste, supporter, 
 # -- Creating and editing ---------------------------------------------------
 
 
-def test_staff_creates_a_national_campaign_with_goals(client, people, staff):
-    client.force_login(staff)
+def create_national_campaign(client, *, title, description="x", lasts_days=0, **fields):
+    """Send the creation form for the national space, starting today."""
     national = Unit.objects.get(kind=Unit.Kind.NATIONAL)
     today = timezone.localdate()
-
-    response = client.post(
+    return client.post(
         reverse("campaigns:create"),
         {
             "unit": national.pk,
-            "title": "Services publics partout",
-            "description": "Une campagne.",
+            "title": title,
+            "description": description,
             "starts_on": today.isoformat(),
-            "ends_on": (today + timedelta(days=30)).isoformat(),
-            "goal_door_to_door": "5000",
-            "goal_phoning": "",
+            "ends_on": (today + timedelta(days=lasts_days)).isoformat(),
+            **fields,
         },
+    )
+
+
+def test_staff_creates_a_national_campaign_with_goals(client, people, staff):
+    client.force_login(staff)
+
+    response = create_national_campaign(
+        client,
+        title="Services publics partout",
+        description="Une campagne.",
+        lasts_days=30,
+        goal_door_to_door="5000",
+        goal_phoning="",
     )
 
     campaign = Campaign.objects.get(title="Services publics partout")
@@ -303,19 +265,8 @@ def test_staff_creates_a_national_campaign_with_goals(client, people, staff):
 
 def test_a_federation_animator_cannot_pick_the_national_space(client, people, federation_animator):
     client.force_login(federation_animator)
-    national = Unit.objects.get(kind=Unit.Kind.NATIONAL)
-    today = timezone.localdate()
 
-    response = client.post(
-        reverse("campaigns:create"),
-        {
-            "unit": national.pk,
-            "title": "Pas la mienne",
-            "description": "x",
-            "starts_on": today.isoformat(),
-            "ends_on": today.isoformat(),
-        },
-    )
+    response = create_national_campaign(client, title="Pas la mienne")
 
     assert response.status_code == 400
     assert "Pas la mienne" in response.content.decode()
@@ -324,19 +275,9 @@ def test_a_federation_animator_cannot_pick_the_national_space(client, people, fe
 
 def test_a_campaign_ending_before_it_starts_is_a_400_keeping_the_input(client, people, staff):
     client.force_login(staff)
-    national = Unit.objects.get(kind=Unit.Kind.NATIONAL)
-    today = timezone.localdate()
 
-    response = client.post(
-        reverse("campaigns:create"),
-        {
-            "unit": national.pk,
-            "title": "À l'envers",
-            "description": "Texte gardé",
-            "starts_on": today.isoformat(),
-            "ends_on": (today - timedelta(days=1)).isoformat(),
-            "goal_signatures": "-4",
-        },
+    response = create_national_campaign(
+        client, title="À l'envers", description="Texte gardé", lasts_days=-1, goal_signatures="-4"
     )
 
     page = response.content.decode()
@@ -490,21 +431,3 @@ def test_the_list_does_not_grow_with_campaigns(client, people, member):
     page = client.get(url).content.decode()
     assert _queries(client, url) == few
     assert "C29" in page
-
-
-def test_the_share_block_is_generic_and_encodes_its_link():
-    from django.template.loader import render_to_string
-
-    html = render_to_string(
-        "campaigns/_share.html",
-        {
-            "share_url": "https://example.org/evenements/12/?a=1&b=2",
-            "share_text": "Venez & partagez",
-        },
-    )
-
-    assert "https://wa.me/?text=Venez%20%26%20partagez%20https%3A%2F%2Fexample.org" in html
-    assert "b%3D2" in html
-    assert "mailto:?subject=Venez%20%26%20partagez" in html
-    assert 'value="https://example.org/evenements/12/?a=1&amp;b=2"' in html
-    assert "<script" not in html

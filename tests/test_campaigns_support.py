@@ -1,17 +1,18 @@
 """Helpers shared by the campaigns tests (no test here): a national and a
 Gironde campaign around today, reports written straight through the
-service, and the personas of the matrix."""
+service, the personas of the matrix and who may do what with the Gironde
+campaign. Their fixtures (`people`, `poste`, `trains`) are in
+tests/campaigns_fixtures.py."""
 
 from datetime import timedelta
 
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from membrane.campaigns.models import ActionKind
 from membrane.campaigns.services import campaign_create, report_create
 from membrane.spaces.services import territorial_space_ensure
 from membrane.territory.models import Unit
-from tests.factories import AnimatorFactory, SectionFactory, UserFactory
+from tests.factories import SectionFactory
 
 PERSONAS = [
     "anonymous",
@@ -24,6 +25,25 @@ PERSONAS = [
     "staff",
     "outsider",
 ]
+
+# The Gironde campaign (`trains`): seen by everyone signed in but the outsider,
+# edited by the federation's animators and above, reported on by the people of
+# a Gironde section (the federation and national animators and staff of the
+# personas have none).
+SEE_GIRONDE = set(PERSONAS) - {"anonymous", "outsider"}
+EDIT_GIRONDE = {"federation_animator", "national_animator", "staff"}
+REPORT_GIRONDE = {"supporter", "member_to_verify", "member", "section_animator"}
+
+
+def user_of(people, persona):
+    """The persona's user, None for "anonymous"."""
+    return None if persona == "anonymous" else people[persona]
+
+
+def login(client, people, persona):
+    """Sign the test client in as the persona (or stay anonymous)."""
+    if persona != "anonymous":
+        client.force_login(people[persona])
 
 
 def national_campaign(*, by=None, days_before=10, days_after=20, goals=None, title=None):
@@ -64,32 +84,6 @@ def report(user, campaign, kind=ActionKind.DOOR_TO_DOOR, count=10, days_ago=1, *
         done_on=timezone.localdate() - timedelta(days=days_ago),
         **kwargs,
     )
-
-
-def make_people(
-    *,
-    supporter,
-    member_to_verify,
-    member,
-    section_animator,
-    federation_animator,
-    staff,
-    other_section,
-    federation,
-):
-    charter = {"charter_version_accepted": supporter.charter_version_accepted}
-    national_animator = AnimatorFactory(unit=federation.parent, user=UserFactory(**charter)).user
-    return {
-        "anonymous": AnonymousUser(),
-        "supporter": supporter,
-        "member_to_verify": member_to_verify,
-        "member": member,
-        "section_animator": section_animator,
-        "federation_animator": federation_animator,
-        "national_animator": national_animator,
-        "staff": staff,
-        "outsider": UserFactory(section=other_section, **charter),
-    }
 
 
 def gironde_section(federation, name="Section de Lormont"):

@@ -3,16 +3,17 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from membrane.conversations.models import Post
+from membrane.conversations.services import post_create, thread_create
 from membrane.engagement import privacy
 from membrane.engagement.models import BadgeAward, InviteCode, PointAward, RankingOptIn, Referral
-from membrane.engagement.receivers import WELCOMES_PER_REPLY
 from membrane.engagement.selectors import referral_counts
 from membrane.engagement.services import (
+    WELCOMES_PER_REPLY,
     award,
     invite_code_for,
     invite_url,
@@ -95,20 +96,25 @@ def test_award_query_count(supporter, django_assert_max_num_queries):
         award(supporter, "event_attended", "event:2")
 
 
-# -- Receivers: the engagement app observes replies, ideas and answers -------
+# -- Contributions: the services of posts, ideas and answers record points --
 
 
 def _points(user, rule):
     return list(PointAward.objects.filter(user=user, rule=rule).values_list("key", flat=True))
 
 
+def _write(thread, author):
+    """A post written through the service, which records the points it earns."""
+    return post_create(author=author, thread=thread, body="Je propose qu'on en parle.")
+
+
 def test_a_first_reply_earns_points_once_and_an_opening_post_none(supporter, member):
     thread = ThreadFactory(author=member)
-    PostFactory(thread=thread, author=supporter)  # the opening post
+    _write(thread, supporter)  # the opening post
     assert _points(supporter, "first_reply") == []
-    PostFactory(thread=thread, author=member)
-    PostFactory(thread=thread, author=supporter)
-    PostFactory(thread=thread, author=supporter)
+    _write(thread, member)
+    _write(thread, supporter)
+    _write(thread, supporter)
     assert _points(supporter, "first_reply") == ["first"]
     assert _points(member, "first_reply") == ["first"]
 
@@ -116,35 +122,35 @@ def test_a_first_reply_earns_points_once_and_an_opening_post_none(supporter, mem
 def test_replying_to_a_newcomer_welcomes_them_once(supporter, member):
     PostFactory(author=member)  # the member wrote elsewhere before
     thread = ThreadFactory(author=supporter)
-    PostFactory(thread=thread, author=supporter)  # the newcomer's first-ever post
-    PostFactory(thread=thread, author=member)
-    PostFactory(thread=thread, author=member)
+    _write(thread, supporter)  # the newcomer's first-ever post
+    _write(thread, member)
+    _write(thread, member)
     assert _points(member, "welcome_newcomer") == [f"newcomer:{supporter.pk}"]
     # The newcomer does not welcome themselves, nor the member (not new here).
-    PostFactory(thread=thread, author=supporter)
+    _write(thread, supporter)
     assert _points(supporter, "welcome_newcomer") == []
 
 
 def test_someone_whose_first_post_was_elsewhere_is_no_newcomer_here(supporter, member):
     PostFactory(author=supporter)  # elsewhere, first
     thread = ThreadFactory(author=supporter)
-    PostFactory(thread=thread, author=supporter)
-    PostFactory(thread=thread, author=member)
+    _write(thread, supporter)
+    _write(thread, member)
     assert _points(member, "welcome_newcomer") == []
 
 
 def test_a_newcomer_too_long_ago_is_not_welcomed_any_more(supporter, member):
     thread = ThreadFactory(author=supporter)
-    first = PostFactory(thread=thread, author=supporter)
+    first = _write(thread, supporter)
     Post.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=30))
-    PostFactory(thread=thread, author=member)
+    _write(thread, member)
     assert _points(member, "welcome_newcomer") == []
 
 
 def test_an_inviter_earns_points_for_their_invitees_first_contribution(supporter, member, box):
     Referral.objects.create(inviter=member, invitee=supporter)
-    PostFactory(author=supporter)
-    PostFactory(author=supporter)
+    _write(ThreadFactory(), supporter)
+    _write(ThreadFactory(), supporter)
     idea_submit(author=supporter, box=box, title="Des vélos", description="Partout.")
     assert _points(member, "invitee_contributed") == [f"invitee:{supporter.pk}"]
 
@@ -170,13 +176,13 @@ def _reply_queries(newcomers, member, replier):
     for _i in range(newcomers):
         PostFactory(thread=thread, author=UserFactory())
     with CaptureQueriesContext(connection) as reply:
-        PostFactory(thread=thread, author=replier)
+        _write(thread, replier)
     return len(reply)
 
 
 def test_a_reply_costs_a_bounded_number_of_queries(member):
-    """Whatever the thread's size, the receivers' work does not grow: a reply
-    welcomes at most a few newcomers (the most recent)."""
+    """Whatever the thread's size, the work of a reply's points does not
+    grow: a reply welcomes at most a few newcomers (the most recent)."""
     few_replier, many_replier = UserFactory(), UserFactory()
     few = _reply_queries(WELCOMES_PER_REPLY + 2, member, few_replier)
     many = _reply_queries(WELCOMES_PER_REPLY + 20, member, many_replier)
@@ -184,6 +190,31 @@ def test_a_reply_costs_a_bounded_number_of_queries(member):
     for replier in (few_replier, many_replier):
         welcomed = PointAward.objects.filter(user=replier, rule="welcome_newcomer").count()
         assert welcomed == WELCOMES_PER_REPLY
+
+
+def test_an_invitees_opening_post_counts_too(supporter, member):
+    Referral.objects.create(inviter=member, invitee=supporter)
+    thread_create(author=supporter, space=ThreadFactory().space, title="Vélos", body="Partout.")
+    assert _points(member, "invitee_contributed") == [f"invitee:{supporter.pk}"]
+    assert _points(supporter, "first_reply") == []
+
+
+def test_a_rolled_back_reply_earns_nothing(supporter, member):
+    thread = ThreadFactory(author=member)
+    _write(thread, member)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _write(thread, supporter)
+        raise RuntimeError("the request failed after the reply")
+    assert not PointAward.objects.filter(user=supporter).exists()
+
+
+def test_posts_written_straight_to_the_database_earn_nothing(supporter, member):
+    """Bulk loaders (the demo data, imports) bypass the services: no points."""
+    Referral.objects.create(inviter=member, invitee=supporter)
+    thread = ThreadFactory(author=member)
+    PostFactory(thread=thread, author=member)
+    PostFactory(thread=thread, author=supporter)
+    assert not PointAward.objects.exists()
 
 
 # -- Invitations --------------------------------------------------------------

@@ -129,6 +129,21 @@ def test_my_invitations_shows_the_link_and_the_counts(client, member):
     assert "0 of them have already contributed" in content
 
 
+def test_the_share_kit_is_generic_and_encodes_its_link():
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "engagement/_share.html",
+        {"link": "https://example.org/evenements/12/?a=1&b=2", "text": "Venez & partagez"},
+    )
+
+    assert "https://wa.me/?text=Venez%20%26%20partagez%20https%3A//example.org" in html
+    assert "b%3D2" in html
+    assert "mailto:?subject=Venez%20%26%20partagez" in html
+    assert 'value="https://example.org/evenements/12/?a=1&amp;b=2"' in html
+    assert "<script" not in html
+
+
 def test_my_points_explains_the_weekly_returns(client, supporter):
     start = timezone.now() - timedelta(days=1)
     for i in range(4):

@@ -1,5 +1,6 @@
 """The event pages: lists and their filters (with pinned query counts),
-creating with bad input kept, answering up to the waiting list, cancelling,
+creating with bad input kept, answering up to the waiting list, the share kit
+(with the person's invitation), cancelling,
 checking attendance, and the iCalendar files and feeds."""
 
 from datetime import timedelta
@@ -11,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from membrane.engagement.models import PointAward
+from membrane.engagement.models import InviteCode, PointAward
+from membrane.engagement.services import invite_url
 from membrane.events.models import CalendarToken, Event, Rsvp
-from membrane.events.services import calendar_token_get, rsvp_set
+from membrane.events.services import calendar_token_get, event_cancel, rsvp_set
 from membrane.moderation.models import ModerationState
 from membrane.spaces.services import territorial_space_ensure
 from tests.factories import MemberFactory, UserFactory
@@ -238,6 +240,37 @@ def test_a_forged_answer_is_a_400_and_a_cancelled_event_a_409(
 def test_anonymous_visitors_are_sent_to_log_in(client, event):
     response = client.post(reverse("events:rsvp", args=[event.pk]), {"status": "going"})
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+# Sharing ------------------------------------------------------------------------------------
+
+
+def test_the_event_page_shares_the_persons_invitation_link(client, event, member):
+    client.force_login(member)
+
+    page = client.get(reverse("events:event", args=[event.pk])).content.decode()
+
+    shared = invite_url(member, reverse("events:event", args=[event.pk]))
+    assert f'value="http://testserver{shared}"' in page
+    assert "https://wa.me/?text=" in page and "mailto:?subject=" in page
+
+
+def test_a_visitor_shares_the_page_itself(client, make_event, group, member):
+    event = make_event(space=group, organiser=member)  # a public group's event
+
+    page = client.get(reverse("events:event", args=[event.pk])).content.decode()
+
+    assert f'value="http://testserver/evenements/{event.pk}/"' in page
+    assert not InviteCode.objects.exists()
+
+
+def test_a_cancelled_event_has_no_share_kit(client, event, member, section_animator):
+    event_cancel(by=section_animator, event=event, reason="Salle fermée")
+    client.force_login(member)
+
+    page = client.get(reverse("events:event", args=[event.pk])).content.decode()
+
+    assert "share-kit" not in page
 
 
 # Cancelling, attendees, check-in ------------------------------------------------------------

@@ -231,7 +231,6 @@ def _campaign_page(
     for report in mine:
         report.campaign = campaign  # the rights below cost no query per report
         report.can_delete = can_delete_report(user, report, now=now)  # type: ignore[attr-defined]
-    share_url = request.build_absolute_uri(reverse("campaigns:campaign", args=[campaign.slug]))
     context = {
         "campaign": campaign,
         "space": campaign.space,
@@ -251,8 +250,6 @@ def _campaign_page(
         "refusal": refusal_message(refusal) if refusal and refusal != "signed_out" else None,
         "my_reports": mine,
         "can_edit": can_edit_campaign(user, campaign),
-        "share_url": share_url,
-        "share_text": campaign.title,
     }
     return render(request, "campaigns/campaign_detail.html", context, status=status)
 

@@ -1,6 +1,7 @@
 """Writes on conversations. Callers check permissions first (see
-permissions.py); these functions keep the data consistent and send the
-notifications once the transaction commits.
+permissions.py); these functions keep the data consistent, record the
+points a new post earns (`engagement.services.contribution_recorded`, in the
+same transaction) and send the notifications once the transaction commits.
 
 New threads and posts pass the space's moderation policy: `posting_check`
 refuses a muted person or one over the space's rate (ModerationError, before
@@ -27,6 +28,7 @@ from membrane.conversations.models import (
 )
 from membrane.core.markdown import mentions_in, render_markdown
 from membrane.core.text import normalize_for_search
+from membrane.engagement.services import contribution_recorded
 from membrane.moderation.models import ModerationState
 from membrane.moderation.services import hold_if_guarded, posting_check
 from membrane.notifications.models import Kind
@@ -182,7 +184,8 @@ def post_create_once(
 
 
 def _post_insert(*, author: Any, thread: Thread, body: str, quoted: Post | None) -> Post:
-    """Save a post and its mentions; the caller sends the notifications."""
+    """Save a post, its mentions and the points it earns (inside the caller's
+    transaction); the caller sends the notifications."""
     is_reply = Post.objects.filter(thread=thread).exists()
     people = mentioned_people(body)
     post = Post.objects.create(
@@ -197,6 +200,7 @@ def _post_insert(*, author: Any, thread: Thread, body: str, quoted: Post | None)
         Thread.objects.filter(pk=thread.pk).update(post_count=1, last_activity_at=post.created_at)
         thread.post_count = 1
     Mention.objects.bulk_create(Mention(post=post, user=person) for person in people.values())
+    contribution_recorded(post=post)
     return post
 
 

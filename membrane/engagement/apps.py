@@ -6,8 +6,8 @@ class EngagementConfig(AppConfig):
     label = "engagement"
 
     def ready(self) -> None:
-        # The engagement app observes replies, ideas, answers and sign-ups to
-        # count points and invitations; those apps know nothing of points.
+        # allauth's sign-up signal records who invited the person; points for
+        # replies, ideas and answers come from explicit calls in their services.
         from membrane.engagement import receivers
 
         receivers.connect()

@@ -17,6 +17,7 @@ from membrane.conversations.models import Post, Thread
 from membrane.conversations.services import post_create_once, thread_create
 from membrane.core.markdown import render_markdown
 from membrane.core.text import normalize_for_search
+from membrane.engagement.services import answer_given, idea_submitted
 from membrane.ideas.models import NEXT_STATUSES, Answer, Idea, IdeaBox, Status, Step, Support
 from membrane.spaces.models import Space
 
@@ -64,7 +65,8 @@ def idea_submit(
     themes: Any = (),
     now: datetime | None = None,
 ) -> Idea:
-    """Submit an idea (the caller checked `can_submit`)."""
+    """Submit an idea (the caller checked `can_submit`); it may earn its
+    author's inviter points (`engagement.services.idea_submitted`)."""
     when = _now(now)
     title = " ".join(title.split())
     with transaction.atomic():
@@ -80,6 +82,7 @@ def idea_submit(
         if themes:
             idea.themes.set(themes)
         Step.objects.create(idea=idea, box=box, entered_at=when)
+        idea_submitted(idea=idea)
     return idea
 
 
@@ -119,7 +122,8 @@ def idea_answer(
     *, by: Any, idea: Idea, status: str, text: str, now: datetime | None = None
 ) -> Answer:
     """A public answer that moves the idea along the pipeline (the caller
-    checked `can_answer`). The author and the supporters are told."""
+    checked `can_answer`). The author and the supporters are told; an idea
+    retained earns its author points (`engagement.services.answer_given`)."""
     text = text.strip()
     if not text:
         raise IdeaError(_("Write the public answer: it is shown with the idea."))
@@ -144,6 +148,7 @@ def idea_answer(
         Step.objects.filter(pk=step.pk).update(status=status)
         Step.objects.filter(pk=step.pk, answered_at=None).update(answered_at=when)
         idea.status = status
+        answer_given(answer=answer)
         transaction.on_commit(lambda: _tell_answer(idea, answer))
     return answer
 
