@@ -285,6 +285,9 @@ def run_worker():
     call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
 
 
+# The worker closes the database connection when it is done: a transactional
+# test, as for every test that runs it (on PostgreSQL a wrapped one breaks).
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_announces_at_the_dates_of_the_poll(
     space, member, supporter, section_animator, monkeypatch, django_capture_on_commit_callbacks
 ):
