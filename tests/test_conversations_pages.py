@@ -715,3 +715,17 @@ def test_the_section_space_thread_page_queries_do_not_grow_either(
     client.force_login(section_animator)
 
     assert count_queries(client, thread_url(small)) == count_queries(client, thread_url(large))
+
+
+def test_mention_suggestions_read_the_word_the_message_box_ends_with(client, supporter):
+    """The message box sends its text (no script runs in the page, the CSP
+    forbids it): the "@…" word being typed at its end is the query."""
+    UserFactory(handle="camille-durand", first_name="Camille", last_name="Durand")
+    client.force_login(supporter)
+    url = reverse("conversations:mention_suggestions")
+
+    typing = client.get(url, {"body": "Bonjour,\nqu'en penses-tu @cam"}).content.decode()
+    done = client.get(url, {"body": "Bonjour @camille-durand et les autres"}).content.decode()
+
+    assert "@camille-durand" in typing
+    assert done.strip() == ""

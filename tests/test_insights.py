@@ -394,3 +394,13 @@ def test_a_first_message_on_the_platform_is_marked_for_welcome(client, group_rol
     client.force_login(people["member"])
     content = client.get(reverse("conversations:thread", args=[thread.pk])).content.decode()
     assert content.count("first message: welcome them!") == 1
+
+
+def test_a_chart_opened_on_its_own_may_use_only_its_inline_styles(client, group_roles):
+    group, people = group_roles
+    client.force_login(people["animator"])
+    response = client.get(reverse("insights:chart", args=[group.slug, "posts"]))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "style-src 'unsafe-inline'" in policy
+    assert "script-src" not in policy

@@ -356,7 +356,7 @@ def test_a_member_votes_and_then_sees_the_results(client, space, member, support
     page = client.get(poll_url(poll)).text
     assert "Results" in page
     assert "1 vote (50 %)" in page and "0 votes (0 %)" in page
-    assert "width: 50%" in page
+    assert 'class="poll-bar-fill" width="50%"' in page
 
 
 def test_voting_twice_through_the_page_is_a_409(client, space, member):

@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from membrane.accounts.models import User
 from membrane.accounts.services import membership_verify
+from membrane.security.models import AuditAction
+from membrane.security.services import audit_record
 
 NUMBER_PATTERN = re.compile(r"[A-Za-z0-9./-]{1,32}")
 NUMBER_COLUMNS = {"membership_number", "numero_adherent", "numero_d_adherent", "numero"}
@@ -170,6 +172,12 @@ def membership_import(*, rows: ImportSource, dry_run: bool = False) -> ImportRep
         accounts = _accounts_by_email({row.email for row in candidates}, lock=not dry_run)
         for row in candidates:
             _import_row(row, accounts.get(row.email, []), report, dry_run=dry_run)
+        if not dry_run:
+            audit_record(
+                actor=None,
+                action=AuditAction.MEMBERSHIP_IMPORT,
+                summary=f"{report.verified_count} verified, {report.unmatched_count} unmatched",
+            )
     report.reported.sort(key=lambda reported: reported.line)
     return report
 

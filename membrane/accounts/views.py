@@ -44,6 +44,8 @@ from membrane.conversations.moderated import (
 from membrane.core.http import AuthenticatedHttpRequest, safe_next_url
 from membrane.core.privacy import export_personal_data
 from membrane.moderation.permissions import can_moderate, can_moderate_in, can_report
+from membrane.security.models import AuditAction
+from membrane.security.services import audit_record
 from membrane.territory.permissions import animated_unit_ids
 
 
@@ -190,6 +192,7 @@ def membership_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.is_staff or animated_unit_ids(request.user)):
         raise PermissionDenied
     claims = memberships_to_verify(request.user)
+    audit_record(actor=request.user, action=AuditAction.MEMBERSHIP_QUEUE_VIEW)
     return render(request, "accounts/membership_queue.html", {"claims": claims})
 
 
@@ -209,6 +212,7 @@ def membership_verify_view(request: AuthenticatedHttpRequest, person_id: int) ->
 @login_required
 def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = export_personal_data(request.user)
+    audit_record(actor=request.user, action=AuditAction.DATA_EXPORT, target=request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

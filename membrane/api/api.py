@@ -29,6 +29,7 @@ from membrane.api import (
     profiles,
     quizzes,
     search,
+    security,
     territory,
     threads,
 )
@@ -65,6 +66,7 @@ api.add_router("", events.router)
 api.add_router("", campaigns.router)
 api.add_router("", engagement.router)
 api.add_router("", insights.router)
+api.add_router("", security.router)
 
 
 @api.exception_handler(ValidationError)

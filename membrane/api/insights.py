@@ -24,6 +24,8 @@ from membrane.insights.forms import PeriodForm
 from membrane.insights.models import Publication
 from membrane.insights.permissions import can_export_insights, can_view_insights, can_view_summary
 from membrane.insights.services import Period, measures_for
+from membrane.security.models import AuditAction
+from membrane.security.services import audit_record
 from membrane.spaces.models import Space
 from membrane.spaces.permissions import access_space
 
@@ -123,6 +125,12 @@ def space_insights_export(
     if not can_export_insights(request.auth, space):
         raise PermissionDenied(_("Only the space's animators may export its participation."))
     period = _period(query)
+    audit_record(
+        actor=request.auth,
+        action=AuditAction.INSIGHTS_EXPORT,
+        target=space,
+        summary=f"{period.start}..{period.end}",
+    )
     response = StreamingHttpResponse(
         csv_lines(export_rows(space, *period.bounds)), content_type="text/csv; charset=utf-8"
     )

@@ -17,12 +17,6 @@ from membrane.moderation.models import ModerationState
 _MAX_LENGTH_MESSAGE = _("At most %(limit_value)d characters, please: this text has %(show_value)d.")
 
 
-# The "@…" word just before the caret, or nothing.
-_MENTION_QUERY_JS = (
-    r'js:{q: (this.value.slice(0, this.selectionStart).match(/(?:^|\s)@([\w-]*)$/) || [])[1] || ""}'
-)
-
-
 def clean_body(body: str) -> str:
     """Line ends as "\\n", blank lines around dropped (indentation kept: it
     means code in Markdown); not empty, not too long, every @handle someone's."""
@@ -84,8 +78,9 @@ class _BodyForm(forms.Form):
                 "hx-get": reverse("conversations:mention_suggestions"),
                 "hx-trigger": "keyup changed delay:300ms",
                 "hx-target": "#mention-suggestions",
-                "hx-params": "q",
-                "hx-vals": _MENTION_QUERY_JS,
+                # The text itself: the server reads the "@…" word it ends with
+                # (no script evaluated in the page: the CSP forbids it).
+                "hx-params": "body",
             }
         )
 

@@ -2,6 +2,7 @@
 services, rights through permissions.py; a refusal to write says why and
 gives back what was typed."""
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -371,10 +372,17 @@ def thread_lock(request: AuthenticatedHttpRequest, thread_id: int) -> HttpRespon
     return _thread_flag(request, thread_id, flag="locked")
 
 
+MENTION_BEING_TYPED = re.compile(r"(?:^|\s)@([\w-]*)$")
+
+
 @login_required
 @require_GET
 def mention_suggestions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The people one may mention, for the suggestions under a message box."""
-    query = request.GET.get("q", "")
+    query = request.GET.get("q")
+    if query is None:
+        # From the message box: the "@…" word the text ends with, being typed.
+        typed = MENTION_BEING_TYPED.search(request.GET.get("body", "")[-200:])
+        query = typed.group(1) if typed else ""
     people = mention_suggestions(viewer=request.user, query=query)
     return render(request, "conversations/_mention_suggestions.html", {"people": people})

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from membrane.core.http import AuthenticatedHttpRequest
@@ -27,6 +29,8 @@ from membrane.insights.permissions import (
 )
 from membrane.insights.selectors import recent_silent_members
 from membrane.insights.services import measures_for, nudge_send, publication_set
+from membrane.security.models import AuditAction
+from membrane.security.services import audit_record
 from membrane.spaces.models import Space
 from membrane.spaces.permissions import access_space
 
@@ -70,6 +74,12 @@ def insights_page(request: HttpRequest, slug: str | None = None) -> HttpResponse
     return render(request, "insights/page.html", context)
 
 
+# The SVG carries pygal's own <style> and no script: opened on its own, it
+# may use its inline styles and nothing else.
+CHART_CSP = {"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE]}
+
+
+@csp_override(CHART_CSP)
 def insights_chart(request: HttpRequest, kind: str, slug: str | None = None) -> HttpResponse:
     space = _space_or_platform(slug)
     published = space is not None and Publication.objects.filter(space=space).exists()
@@ -104,6 +114,12 @@ def insights_export(
             content_type="text/plain",
         )
     period = form.period()
+    audit_record(
+        actor=request.user,
+        action=AuditAction.INSIGHTS_EXPORT,
+        target=space,
+        summary=f"{period.start}..{period.end}",
+    )
     name = f"participation-{space.slug if space else 'plateforme'}-{period.start}-{period.end}.csv"
     response = StreamingHttpResponse(
         csv_lines(export_rows(space, *period.bounds)), content_type="text/csv; charset=utf-8"

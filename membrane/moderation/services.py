@@ -25,6 +25,8 @@ from membrane.moderation.models import (
 )
 from membrane.notifications.models import Kind
 from membrane.notifications.services import notify
+from membrane.security.models import AuditAction
+from membrane.security.services import audit_record
 
 REPORTS_PER_HOUR = 10
 MAX_MUTE_DAYS = 365
@@ -300,6 +302,12 @@ def decide(
             article=number,
             reason=reason,
         )
+        audit_record(
+            actor=moderator,
+            action=AuditAction.MODERATION_DECISION,
+            target=decision,
+            summary=f"{action} (article {number}) on {kind.name} {content.pk}",
+        )
         transaction.on_commit(lambda: _tell(decision, author=author, reporters=reporters))
     return decision
 
@@ -430,6 +438,12 @@ def appeal_decide(*, moderator: Any, appeal: Appeal, overturn: bool, answer: str
             decision=decision.pk,
             appeal=appeal.pk,
             answer=answer,
+        )
+        audit_record(
+            actor=moderator,
+            action=AuditAction.APPEAL_DECISION,
+            target=appeal,
+            summary=f"{appeal.status} (decision {decision.pk})",
         )
         recipients = [decision.author, decision.moderator]
         transaction.on_commit(

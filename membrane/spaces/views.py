@@ -26,6 +26,8 @@ from membrane.conversations.permissions import can_start_thread
 from membrane.conversations.selectors import threads_of_space
 from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from membrane.moderation.permissions import can_moderate, can_moderate_in, can_report
+from membrane.security.models import AuditAction
+from membrane.security.services import audit_record
 from membrane.spaces.forms import GroupForm, JoinRequestForm
 from membrane.spaces.models import JoinRequest, Membership, Role, Space
 from membrane.spaces.permissions import (
@@ -320,6 +322,8 @@ def group_members_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not can_view_space(request.user, group):
         # A private group does not show who belongs to it.
         return redirect("spaces:group", slug=group.slug)
+    if request.user.is_staff or can_manage_space(request.user, group):
+        audit_record(actor=request.user, action=AuditAction.MEMBER_LIST_VIEW, target=group)
     return _members_page(request, group)
 
 
@@ -369,6 +373,12 @@ def member_role(request: AuthenticatedHttpRequest, slug: str, person_id: int) ->
     except SpaceError as error:
         messages.error(request, str(error))
         return _members_page(request, group, status=409)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SPACE_ROLE_CHANGE,
+        target=membership,
+        summary=f"{group.slug}: person {membership.user_id} -> role {raw_role}",
+    )
     messages.success(
         request,
         _("The role of %(name)s is now: %(role)s.")

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from membrane.accounts.forms import SectionChoiceForm
 from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from membrane.security.models import AuditAction
+from membrane.security.services import audit_record
 from membrane.spaces.services import territorial_space_ensure
 from membrane.territory.models import Unit
 from membrane.territory.permissions import can_animate, can_join_section
@@ -130,6 +132,12 @@ def animator_appoint_view(request: AuthenticatedHttpRequest, slug: str) -> HttpR
         messages.error(request, _("Choose a member of this section."))
     else:
         animator_appoint(unit=section, user=person)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ANIMATOR_APPOINT,
+            target=section,
+            summary=f"person {person.pk}",
+        )
         messages.success(
             request, _("%(name)s now animates this section.") % {"name": person.public_name}
         )
@@ -145,5 +153,11 @@ def animator_remove_view(
     if not can_animate(request.user, section):
         raise PermissionDenied
     animator_remove(unit=section, user_id=person_id)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ANIMATOR_REMOVE,
+        target=section,
+        summary=f"person {person_id}",
+    )
     messages.success(request, _("The animator has been removed."))
     return redirect("territory:section", slug=section.slug)
