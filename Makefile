@@ -2,7 +2,8 @@
 #   make run    the site on http://127.0.0.1:8000 with demo data (Ctrl-C stops it)
 #   make test   the whole test suite (real browser included), ruff, mypy, migrations check
 #   make lint   ruff and mypy
-.PHONY: run test lint bootstrap
+#   make bench  the benchmark (docs/performance.md); ARGS="party --update-docs" etc.
+.PHONY: run test lint bootstrap bench
 
 run:
 	@scripts/run.sh
@@ -17,3 +18,6 @@ lint: bootstrap
 
 bootstrap:
 	@scripts/bootstrap.sh
+
+bench:
+	@scripts/bench.sh $(ARGS)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "ninja",  # serves its bundled Swagger UI: no third-party CDN
     "django_tasks_db",
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "membrane.events",
     "membrane.engagement",
     "membrane.insights",
+    "membrane.perf",
     "membrane.security",
     "membrane.api",
 ]
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "membrane.security.middleware.SessionSecurityMiddleware",
+    "membrane.accounts.mfa.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -215,6 +218,49 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Re-enter the password (or a TOTP code) before changing one's email or
+# deleting the account, if the last proof is older than this (seconds).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT", 300)
+
+# Two-factor authentication: allauth's TOTP with recovery codes, no WebAuthn.
+# Required of staff and of whoever moderates (membrane.accounts.mfa);
+# optional for everyone else.
+MFA_ADAPTER = "membrane.accounts.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_REQUIRED_FOR_MODERATORS = env_bool("MFA_REQUIRED_FOR_MODERATORS", True)
+# Sign-in already demands a verified email, and a new address stays
+# unconfirmed until its link is followed: people with 2FA may change theirs.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Rate limits, kept in the cache (Redis in production): "amount/window/per",
+# per IP address, per account ("user") or per typed email ("key"). Every
+# window is 10 minutes at most, as the 429 page promises (templates/429.html).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Failed sign-ins: per address, and per email typed (guessing one password).
+    "login_failed": "10/m/ip,5/5m/key",
+    # A party meeting signs people up on one Wi-Fi: per address, not too tight.
+    "signup": "20/10m/ip",
+    "reset_password": "20/10m/ip,3/10m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+# Behind N reverse proxies that append to X-Forwarded-For, the client address
+# (for per-IP limits) is the Nth from the right; 0 trusts REMOTE_ADDR only.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Posting (threads and replies, everywhere together), per account: at most
+# this many in this many seconds, on top of each space's own rate.
+POSTING_RATE_LIMIT = env_int("POSTING_RATE_LIMIT", 30)
+POSTING_RATE_WINDOW = env_int("POSTING_RATE_WINDOW", 10 * 60)
+
+# Retention: supporters (neither verified members nor staff) inactive this
+# long are warned by email, then erased RETENTION_GRACE_DAYS later unless they
+# came back (manage.py purge_inactive_supporters, daily).
+RETENTION_INACTIVE_DAYS = env_int("RETENTION_INACTIVE_DAYS", 3 * 365)
+RETENTION_GRACE_DAYS = env_int("RETENTION_GRACE_DAYS", 30)
 
 # Mail: files in var/mail/ by default (the README says so), SMTP when MAIL_HOST is set.
 MAIL_DIR = Path(env_str("MAIL_DIR", str(VAR_DIR / "mail")))
@@ -327,6 +373,7 @@ PRIVACY_MODULES = [
     "membrane.events.privacy",
     "membrane.engagement.privacy",
     "membrane.security.privacy",
+    "membrane.accounts.mfa.privacy",
 ]
 
 LOGGING = {

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("membrane.engagement.urls")),
     path("", include("membrane.insights.urls")),
     path("", include("membrane.security.urls")),
+    path("", include("membrane.perf.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

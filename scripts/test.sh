@@ -57,6 +57,7 @@ fi
 step "ruff check" ruff check .
 step "ruff format --check" ruff format --check .
 step "mypy" mypy membrane
+step "bandit" bandit -c pyproject.toml -r membrane -ll -q
 step "makemigrations --check" python manage.py makemigrations --check --dry-run
 
 workers=(-n "${PYTEST_WORKERS:-auto}")

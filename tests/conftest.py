@@ -47,6 +47,13 @@ def _clean_cache(settings, tmp_path):
     # Tests read English text unless they ask for French (the product's
     # default is French: see test_instance.py, which checks it).
     settings.LANGUAGE_CODE = "en"
+    # Two-factor authentication is required of moderators in production; the
+    # tests that sign them in are about other things (tests/test_mfa.py and
+    # tests/browser/test_mfa_flow.py turn it back on).
+    settings.MFA_REQUIRED_FOR_MODERATORS = False
+    # Bulk test data posts more than the platform's posting limit allows:
+    # tests/test_rate_limits.py turns it back on.
+    settings.POSTING_RATE_LIMIT = 0
     # A private in-memory cache per test: rate limits and cached settings never
     # leak between tests, and tests without the database can still run.
     settings.CACHES = {

@@ -463,7 +463,7 @@ def search_for(client, q, *kinds):
 
 
 def test_search_finds_threads_posts_groups_and_people(client, member, feed_world):
-    person = UserFactory(first_name="Éloïse", last_name="Vélodrome")
+    person = UserFactory(first_name="Éloïse", last_name="Vélodrome", listed_in_directory=True)
     client.force_login(member)
 
     found = search_for(client, "velo")

@@ -6,6 +6,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.test_mfa import reauthenticate
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -108,6 +110,7 @@ def test_a_person_changes_their_password(client, supporter):
 def test_a_person_changes_their_email_after_confirming_the_new_one(client, supporter, settings):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     client.force_login(supporter)
+    reauthenticate(client)
     response = client.post(
         reverse("account_email"), {"action_add": "", "email": "nouvelle@example.org"}
     )

@@ -382,9 +382,14 @@ def test_a_reply_notifies_the_thread_author(
 
 
 def test_mention_suggestions_list_visible_people_by_handle_or_name(client, supporter, charter):
-    UserFactory(handle="camille-durand", first_name="Camille", last_name="Durand")
-    UserFactory(handle="claude-martin", first_name="Claude", last_name="Camusat")
-    UserFactory(handle="camille-cachee", profile_visibility="staff")
+    UserFactory(
+        handle="camille-durand", first_name="Camille", last_name="Durand", listed_in_directory=True
+    )
+    UserFactory(
+        handle="claude-martin", first_name="Claude", last_name="Camusat", listed_in_directory=True
+    )
+    UserFactory(handle="camille-cachee", profile_visibility="staff", listed_in_directory=True)
+    UserFactory(handle="camille-discrete", first_name="Camille")  # not in the directory
     client.force_login(supporter)
 
     response = client.get(
@@ -396,12 +401,13 @@ def test_mention_suggestions_list_visible_people_by_handle_or_name(client, suppo
     assert "<strong>@camille-durand</strong> — Camille Durand" in content
     assert "@claude-martin" in content  # by name
     assert "camille-cachee" not in content
+    assert "camille-discrete" not in content
     assert content.index("camille-durand") < content.index("claude-martin")
 
 
 def test_mention_suggestions_show_at_most_eight_people(client, supporter):
     for index in range(12):
-        UserFactory(handle=f"alex-{index:02d}")
+        UserFactory(handle=f"alex-{index:02d}", listed_in_directory=True)
     client.force_login(supporter)
 
     content = client.get(reverse("conversations:mention_suggestions"), {"q": "@alex"}).content
@@ -720,7 +726,9 @@ def test_the_section_space_thread_page_queries_do_not_grow_either(
 def test_mention_suggestions_read_the_word_the_message_box_ends_with(client, supporter):
     """The message box sends its text (no script runs in the page, the CSP
     forbids it): the "@…" word being typed at its end is the query."""
-    UserFactory(handle="camille-durand", first_name="Camille", last_name="Durand")
+    UserFactory(
+        handle="camille-durand", first_name="Camille", last_name="Durand", listed_in_directory=True
+    )
     client.force_login(supporter)
     url = reverse("conversations:mention_suggestions")
 

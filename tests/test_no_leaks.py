@@ -36,6 +36,7 @@ from membrane.notifications.services import preference_set
 from membrane.spaces.models import Membership, Space
 from membrane.spaces.services import group_create, group_join, group_leave, territorial_space_ensure
 from membrane.territory.services import section_join
+from tests.export_helpers import export_downloaded
 from tests.factories import SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,10 @@ SECRET_TITLE = "Stratégie confidentielle"
 
 
 # -- Fixtures ---------------------------------------------------------------
+
+
+# People who opted in to the directory (search, mention suggestions).
+LISTED = {"listed_in_directory": True}
 
 
 @pytest.fixture
@@ -249,8 +254,10 @@ def test_search_finds_no_text_of_a_deleted_message_nor_of_its_earlier_versions(
 
 
 def test_search_counts_no_hidden_profile(client, supporter, staff):
-    UserFactory(first_name="Zéphyrine", last_name="Cachée", profile_visibility="staff")
-    UserFactory(first_name="Zéphyrine", last_name="Connectée", profile_visibility="signed_in")
+    UserFactory(first_name="Zéphyrine", last_name="Cachée", profile_visibility="staff", **LISTED)
+    UserFactory(
+        first_name="Zéphyrine", last_name="Connectée", profile_visibility="signed_in", **LISTED
+    )
     client.force_login(staff)
     assert api_get(client, "/search", q="zephyrine", type="people").json()["people"]["count"] == 2
 
@@ -479,10 +486,12 @@ def test_a_profile_shows_nothing_of_a_section_space_to_people_of_another_section
 def test_mention_suggestions_leave_out_hidden_erased_and_inactive_people(
     client, supporter, new_person
 ):
-    new_person(handle="zoe-visible", first_name="Zoé")
-    new_person(handle="zoe-cachee", first_name="Zoé", profile_visibility=ProfileVisibility.STAFF)
-    new_person(handle="zoe-partie", first_name="Zoé", is_active=False)
-    new_person(handle="zoe-effacee", first_name="Zoé", erased_at=timezone.now())
+    new_person(handle="zoe-visible", first_name="Zoé", **LISTED)
+    new_person(
+        handle="zoe-cachee", first_name="Zoé", profile_visibility=ProfileVisibility.STAFF, **LISTED
+    )
+    new_person(handle="zoe-partie", first_name="Zoé", is_active=False, **LISTED)
+    new_person(handle="zoe-effacee", first_name="Zoé", erased_at=timezone.now(), **LISTED)
     client.force_login(supporter)
 
     content = page(client, reverse("conversations:mention_suggestions"), q="zoe")
@@ -838,9 +847,7 @@ def test_the_export_holds_no_one_elses_messages_nor_a_hidden_follower(
     visible_follower = new_person()
     follow(follower=hidden_follower, followed=member)
     follow(follower=visible_follower, followed=member)
-    client.force_login(member)
-
-    data = client.get(reverse("accounts:data_export")).json()
+    data = export_downloaded(client, member).json()
 
     exported = json.dumps(data, ensure_ascii=False)
     assert SECRET_TITLE in exported  # the thread member started

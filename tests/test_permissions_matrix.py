@@ -62,10 +62,11 @@ PROFILE_CASES = [
 def person_with(section, charter):
     """A person of the section, with the profile visibility asked for."""
 
-    def make(visibility):
+    def make(visibility, *, listed=False):
         return UserFactory(
             section=section,
             profile_visibility=visibility,
+            listed_in_directory=listed,
             display_name="Personne Regardée",
             charter_version_accepted=charter.number,
         )
@@ -94,11 +95,42 @@ def test_the_profile_page_is_shown_or_is_not_found(
     assert ("Personne Regardée" in response.content.decode()) is expected
 
 
-@pytest.mark.parametrize(("viewer", "visibility", "expected"), PROFILE_CASES)
+# The section's member list is part of the directory: signed-in viewers see
+# the people listed in it whose profile they may see; the section's animators
+# (and those above) and staff see every member whose profile they may see.
+# fmt: off
+SECTION_LIST = {
+    # viewer                listed: public  signed_in  staff   unlisted: public  signed_in  staff
+    "anonymous":           ((False,  False,     False),  (False,  False,     False)),
+    "supporter":           ((True,   True,      False),  (False,  False,     False)),
+    "member_to_verify":    ((True,   True,      False),  (False,  False,     False)),
+    "member":              ((True,   True,      False),  (False,  False,     False)),
+    "section_animator":    ((True,   True,      False),  (True,   True,      False)),
+    "federation_animator": ((True,   True,      False),  (True,   True,      False)),
+    "outsider_animator":   ((True,   True,      False),  (False,  False,     False)),
+    "staff":               ((True,   True,      True),   (True,   True,      True)),
+    "self":                ((True,   True,      True),   (True,   True,      True)),
+}
+# fmt: on
+SECTION_LIST_CASES = [
+    pytest.param(
+        viewer,
+        visibility,
+        listed,
+        expected,
+        id=f"{viewer}-{visibility}-{'listed' if listed else 'unlisted'}",
+    )
+    for viewer, rows in SECTION_LIST.items()
+    for listed, row in zip((True, False), rows, strict=True)
+    for visibility, expected in zip((PUBLIC, SIGNED_IN, STAFF), row, strict=True)
+]
+
+
+@pytest.mark.parametrize(("viewer", "visibility", "listed", "expected"), SECTION_LIST_CASES)
 def test_the_section_page_lists_a_profile_only_where_it_may_be_seen(
-    request, client, section, person_with, viewer, visibility, expected
+    request, client, section, person_with, viewer, visibility, listed, expected
 ):
-    person = person_with(visibility)
+    person = person_with(visibility, listed=listed)
     client_as(client, persona(request, viewer, person=person))
 
     response = client.get(reverse("territory:section", args=[section.slug]))

@@ -22,7 +22,9 @@ from membrane.accounts.tokens import access_token_authenticate, access_token_cre
 from membrane.charter.models import CharterAcceptance
 from membrane.charter.services import charter_accept
 from membrane.territory.models import Animator
+from tests.export_helpers import export_downloaded
 from tests.factories import TEST_PASSWORD
+from tests.test_mfa import reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +73,7 @@ def test_the_export_needs_a_sign_in(client):
 def test_the_export_is_a_json_file_with_every_part_of_the_persons_data(
     client, person, token, section, charter
 ):
-    client.force_login(person)
-
-    response = client.get(EXPORT_URL)
+    response = export_downloaded(client, person)
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
@@ -108,9 +108,7 @@ def test_the_export_is_a_json_file_with_every_part_of_the_persons_data(
 
 
 def test_the_export_holds_only_the_persons_own_data(client, person, supporter):
-    client.force_login(supporter)
-
-    data = json.loads(client.get(EXPORT_URL).content)
+    data = json.loads(export_downloaded(client, supporter).content)
 
     assert data["accounts"]["email"] == supporter.email
     assert person.email not in json.dumps(data)
@@ -123,6 +121,7 @@ def test_the_export_holds_only_the_persons_own_data(client, person, supporter):
 
 def test_the_deletion_page_asks_for_the_password_and_the_choice(client, person):
     client.force_login(person)
+    reauthenticate(client)
 
     response = client.get(DELETE_URL)
 
@@ -142,6 +141,7 @@ def test_the_deletion_page_needs_a_sign_in(client):
 @pytest.mark.parametrize("password", ["not-my-password", ""])
 def test_a_wrong_password_deletes_nothing(client, person, token, password):
     client.force_login(person)
+    reauthenticate(client)
 
     response = client.post(DELETE_URL, {"password": password, "contributions": "remove"})
 
@@ -160,6 +160,7 @@ def test_a_wrong_password_deletes_nothing(client, person, token, password):
 
 def test_a_missing_choice_deletes_nothing(client, person):
     client.force_login(person)
+    reauthenticate(client)
 
     response = client.post(DELETE_URL, {"password": TEST_PASSWORD, "contributions": "both"})
 
@@ -185,6 +186,7 @@ def test_keeping_contributions_leaves_an_anonymous_inactive_ancien_membre(
     email, photo_name, storage = person.email, person.photo.name, person.photo.storage
     assert storage.exists(photo_name)
     client.force_login(person)
+    reauthenticate(client)
 
     # The photo file goes once the erasure commits.
     with django_capture_on_commit_callbacks(execute=True):
@@ -214,6 +216,7 @@ def test_removing_contributions_deletes_the_row(
 ):
     email, photo_name, storage = person.email, person.photo.name, person.photo.storage
     client.force_login(person)
+    reauthenticate(client)
 
     # The photo file goes once the erasure commits.
     with django_capture_on_commit_callbacks(execute=True):
@@ -230,6 +233,7 @@ def test_removing_contributions_deletes_the_row(
 def test_after_deletion_the_person_is_signed_out_and_cannot_sign_in(client, person, choice):
     email = person.email
     client.force_login(person)
+    reauthenticate(client)
     client.post(DELETE_URL, {"password": TEST_PASSWORD, "contributions": choice})
 
     assert client.get(reverse("accounts:home")).status_code == 302
@@ -242,6 +246,7 @@ def test_after_deletion_the_person_is_signed_out_and_cannot_sign_in(client, pers
 def test_the_email_is_free_again_after_deletion(client, person, choice):
     email = person.email
     client.force_login(person)
+    reauthenticate(client)
     client.post(DELETE_URL, {"password": TEST_PASSWORD, "contributions": choice})
 
     again = User.objects.create_user(email=email, password=TEST_PASSWORD)
@@ -251,6 +256,7 @@ def test_the_email_is_free_again_after_deletion(client, person, choice):
 
 def test_a_kept_former_member_no_longer_shows_on_their_section_page(client, person, section):
     client.force_login(person)
+    reauthenticate(client)
     client.post(DELETE_URL, {"password": TEST_PASSWORD, "contributions": "keep"})
 
     response = client.get(reverse("territory:section", args=[section.slug]))

@@ -97,7 +97,11 @@ def test_sections_are_found_by_commune_or_postcode(supporter, section_space, oth
 
 def test_people_are_found_by_name_handle_or_commune(supporter, section):
     person = UserFactory(
-        first_name="Hélène", last_name="Dupré", handle="helene-dupre-7", commune="Talence"
+        first_name="Hélène",
+        last_name="Dupré",
+        handle="helene-dupre-7",
+        commune="Talence",
+        listed_in_directory=True,
     )
 
     assert found(supporter, "Hélène Dupré", "people") == [person]
@@ -167,24 +171,32 @@ def test_deleted_posts_are_not_found(supporter, member, public_group):
 
 
 def test_a_hidden_profile_is_not_found_but_staff_find_it(supporter, staff, db):
-    hidden = UserFactory(first_name="Anatole", last_name="Discret", profile_visibility="staff")
+    hidden = UserFactory(
+        first_name="Anatole",
+        last_name="Discret",
+        profile_visibility="staff",
+        listed_in_directory=True,
+    )
 
     assert found(supporter, "anatole discret", "people") == []
     assert found(staff, "anatole discret", "people") == [hidden]
 
 
-def test_visitors_find_only_public_profiles(client, db):
+def test_visitors_find_nobody_the_directory_is_for_signed_in_people(client, supporter, db):
     UserFactory(
-        first_name="Yvonne", last_name="Publique", profile_visibility=ProfileVisibility.PUBLIC
+        first_name="Yvonne",
+        last_name="Publique",
+        profile_visibility=ProfileVisibility.PUBLIC,
+        listed_in_directory=True,
     )
-    UserFactory(
-        first_name="Yvette", last_name="Membre", profile_visibility=ProfileVisibility.SIGNED_IN
-    )
+    UserFactory(first_name="Yvette", last_name="Discrète", profile_visibility="public")
 
     response = client.get(SEARCH_URL, {"q": "yv", "type": "people"})
 
-    names = [person.public_name for person in response.context["results"]["people"]]
-    assert names == ["Yvonne Publique"]
+    assert list(response.context["results"]["people"]) == []
+    assert [person.public_name for person in found(supporter, "yv", "people")] == [
+        "Yvonne Publique"
+    ]
 
 
 def test_erased_and_deactivated_people_are_not_found(supporter, db):
@@ -213,7 +225,12 @@ def test_accents_and_case_do_not_matter_in_titles_and_texts(supporter, member, p
 @pytest.mark.parametrize("query", ["helene", "HÉLÈNE", "Hélène", "hÉlÈnE", "CONCEIÇÃO", "oeuvre"])
 def test_accents_and_case_do_not_matter_in_names(supporter, query):
     User.objects.filter(pk=supporter.pk).update(first_name="Paul", last_name="Martin", commune="")
-    hélène = UserFactory(first_name="Hélène", last_name="Conceição", commune="Oeuvre-sur-Mer")
+    hélène = UserFactory(
+        first_name="Hélène",
+        last_name="Conceição",
+        commune="Oeuvre-sur-Mer",
+        listed_in_directory=True,
+    )
 
     assert found(supporter, query, "people") == [hélène]
 
@@ -442,7 +459,12 @@ def add_matches(member, group, start, count):
         thread = thread_create(author=author, space=group, title=f"Quinoa {index}", body="…")
         post_create(author=author, thread=thread, body=f"Le quinoa, épisode {index}")
         group_create(creator=author, name=f"Amis du quinoa {index}")
-        UserFactory(first_name="Quinoa", last_name=f"Personne {index}", section=member.section)
+        UserFactory(
+            first_name="Quinoa",
+            last_name=f"Personne {index}",
+            section=member.section,
+            listed_in_directory=True,
+        )
 
 
 @pytest.mark.parametrize("kind", ["all", "threads", "posts", "groups", "people"])

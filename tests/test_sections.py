@@ -180,8 +180,13 @@ def test_a_federation_is_not_a_section_to_join(client, newcomer, federation):
 
 def test_hidden_profiles_are_counted_but_not_listed(client, section, supporter, member):
     hidden = UserFactory(
-        section=section, display_name="Dominique Discrète", profile_visibility="staff"
+        section=section,
+        display_name="Dominique Discrète",
+        profile_visibility="staff",
+        listed_in_directory=True,
     )
+    supporter.listed_in_directory = True
+    supporter.save(update_fields=["listed_in_directory"])
     client.force_login(member)
 
     response = client.get(section_url(section))
@@ -192,19 +197,25 @@ def test_hidden_profiles_are_counted_but_not_listed(client, section, supporter, 
     content = response.content.decode()
     assert "Dominique Discrète" not in content
     assert reverse("accounts:profile", args=[hidden.pk]) not in content
-    assert "and 1 person who keeps their profile private" in content
+    assert "and 1 person who is not listed in the directory" in content
 
 
-def test_an_anonymous_visitor_sees_only_public_profiles(client, section, supporter, member):
-    public = UserFactory(
-        section=section, display_name="Alex Publique", profile_visibility=ProfileVisibility.PUBLIC
+def test_an_anonymous_visitor_sees_no_member_list(client, section, supporter, member):
+    """The member list is part of the directory, for signed-in people only:
+    even a public, listed profile is not in it for an anonymous visitor."""
+    UserFactory(
+        section=section,
+        display_name="Alex Publique",
+        profile_visibility=ProfileVisibility.PUBLIC,
+        listed_in_directory=True,
     )
 
     response = client.get(section_url(section))
 
-    assert list(response.context["members"]) == [public]
-    assert response.context["hidden_count"] == 2
-    assert "and 2 people who keep their profile private" in response.content.decode()
+    assert list(response.context["members"]) == []
+    assert response.context["hidden_count"] == 3
+    assert "Alex Publique" not in response.content.decode()
+    assert "and 3 people who are not listed in the directory" in response.content.decode()
 
 
 def test_the_section_page_shows_its_animators(client, section, section_animator):

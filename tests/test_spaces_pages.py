@@ -610,14 +610,17 @@ def test_an_animator_finds_a_person_by_handle_or_name_and_invites_them(
         handle="camille-durand",
         charter_version_accepted=charter.number,
     )
-    UserFactory(first_name="Camille", last_name="Martin", handle="camille-martin")
+    UserFactory(
+        first_name="Camille", last_name="Martin", handle="camille-martin", listed_in_directory=True
+    )
     client.force_login(section_animator)
     members_url = group_url(animated_group, "spaces:members")
 
     by_handle = client.get(members_url, {"q": "@camille-durand"})
     by_name = client.get(members_url, {"q": "camille"})
     assert list(by_handle.context["candidates"]) == [guest]
-    assert "Camille Martin" in by_name.text and "Camille Durand" in by_name.text
+    # By name, only people listed in the directory: not the unlisted guest.
+    assert "Camille Martin" in by_name.text and "Camille Durand" not in by_name.text
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -629,7 +632,7 @@ def test_an_animator_finds_a_person_by_handle_or_name_and_invites_them(
     assert response["Location"] == f"{members_url}?q=camille"
     assert Invitation.objects.filter(space=animated_group, user=guest).exists()
     assert Notification.objects.filter(recipient=guest, kind=Kind.INVITATION).exists()
-    assert "Invited" in client.get(members_url, {"q": "camille durand"}).text
+    assert "Invited" in client.get(members_url, {"q": "@camille-durand"}).text
 
     client.force_login(guest)
     page = client.get(group_url(animated_group))

@@ -37,6 +37,7 @@ class UserAdmin(BaseUserAdmin):
                     "commune",
                     "photo",
                     "profile_visibility",
+                    "listed_in_directory",
                     "language",
                 ]
             },

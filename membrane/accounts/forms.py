@@ -154,7 +154,14 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "commune", "profile_visibility", "language"]
+        fields = [
+            "display_name",
+            "bio",
+            "commune",
+            "profile_visibility",
+            "listed_in_directory",
+            "language",
+        ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4}),
             "profile_visibility": forms.RadioSelect,

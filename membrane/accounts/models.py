@@ -67,6 +67,16 @@ class User(Moderated, AbstractUser):
         choices=ProfileVisibility.choices,
         default=ProfileVisibility.SIGNED_IN,
     )
+    # Opt-in: only listed people appear in the people search, the section's
+    # member list and mention suggestions (docs/privacy.md, "Directory").
+    listed_in_directory = models.BooleanField(
+        _("listed in the directory"),
+        default=False,
+        help_text=_(
+            "Signed-in people can find you in the people search, your section's member list "
+            "and mention suggestions."
+        ),
+    )
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default="fr"
     )
@@ -99,6 +109,11 @@ class User(Moderated, AbstractUser):
     # contributions: the row stays, as an anonymous "ancien membre".
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     welcomed_at = models.DateTimeField(_("welcome email sent at"), null=True, blank=True)
+    # Set when the retention purge warned this inactive supporter that their
+    # account will be erased (accounts/retention.py); cleared by activity.
+    retention_warned_at = models.DateTimeField(
+        _("warned of erasure for inactivity at"), null=True, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
@@ -201,3 +216,28 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower_id} → {self.followed_id}"
+
+
+class DataExport(models.Model):
+    """A person's data export, built by the task worker. The link to it holds
+    a random token of which only the SHA-256 is stored; it works once, for
+    its owner signed in, until `expires_at` (see accounts/exports.py)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="data_exports"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The JSON itself, emptied once downloaded.
+    payload = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.requested_at:%Y-%m-%d %H:%M}"

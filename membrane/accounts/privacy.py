@@ -3,7 +3,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from membrane.accounts.models import Follow, PersonalAccessToken, PoliticalOpinionConsent, User
+from membrane.accounts.models import (
+    DataExport,
+    Follow,
+    PersonalAccessToken,
+    PoliticalOpinionConsent,
+    User,
+)
 from membrane.accounts.selectors import people_visible_to
 
 
@@ -20,6 +26,10 @@ def export_personal_data(user: Any) -> dict[str, Any]:
         "commune": user.commune,
         "photo": user.photo.name if user.photo else None,
         "profile_visibility": user.profile_visibility,
+        "listed_in_directory": user.listed_in_directory,
+        "retention_warned_at": (
+            user.retention_warned_at.isoformat() if user.retention_warned_at else None
+        ),
         "language": user.language,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
@@ -75,6 +85,7 @@ def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.filter(user=user).delete()
+    DataExport.objects.filter(user=user).delete()
     PersonalAccessToken.objects.filter(user=user).delete()
     PoliticalOpinionConsent.objects.filter(user=user).delete()
     Follow.objects.filter(follower=user).delete()

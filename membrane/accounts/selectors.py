@@ -21,6 +21,19 @@ def people_visible_to(viewer: Any, people: QuerySet[User] | None = None) -> Quer
     return people.filter(profile_visibility=ProfileVisibility.PUBLIC)
 
 
+def people_listed_to(viewer: Any, people: QuerySet[User] | None = None) -> QuerySet[User]:
+    """The directory: `people` the viewer may find without knowing them —
+    signed-in viewers only, people who opted in to be listed (and the viewer
+    themself); staff see everyone they may see. Used by the people search,
+    the section's member list and mention suggestions (docs/privacy.md)."""
+    people = people_visible_to(viewer, people)
+    if not viewer.is_authenticated:
+        return people.none()
+    if viewer.is_staff:
+        return people
+    return people.filter(Q(listed_in_directory=True) | Q(pk=viewer.pk))
+
+
 def memberships_to_verify(actor: Any) -> QuerySet[User]:
     """Claimed, unverified memberships the actor may verify."""
     claims = User.objects.filter(

@@ -89,7 +89,14 @@ def welcome_email_send(*, user: User) -> bool:
 
 def profile_update(*, user: User, photo: ContentFile[bytes] | None = None, **fields: Any) -> User:
     """Update profile fields; a new photo replaces (and deletes) the old one."""
-    allowed = {"display_name", "bio", "commune", "profile_visibility", "language"}
+    allowed = {
+        "display_name",
+        "bio",
+        "commune",
+        "profile_visibility",
+        "listed_in_directory",
+        "language",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
@@ -162,3 +169,12 @@ def account_delete(*, user: User, keep_contributions: bool) -> None:
         erase_personal_data(user, keep_contributions=keep_contributions)
         if not keep_contributions:
             User.objects.filter(pk=user.pk).delete()
+
+
+def consent_withdraw(*, user: User) -> None:
+    """Withdraw the consent to the processing of political opinions: without
+    it the platform may keep nothing that reveals them, so the account is
+    erased at once (sessions ended), its contributions kept signed "former
+    member" — no longer anyone's personal data. To remove the contributions
+    too, the person deletes the account instead (`account_delete`)."""
+    account_delete(user=user, keep_contributions=True)

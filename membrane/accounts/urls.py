@@ -1,6 +1,6 @@
 from django.urls import path
 
-from membrane.accounts import token_views, views
+from membrane.accounts import consent_views, token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,7 +8,17 @@ urlpatterns = [
     path("compte/profil/", views.profile_edit, name="profile_edit"),
     path("compte/adhesion/", views.membership_edit, name="membership"),
     path("compte/donnees/", views.data_export, name="data_export"),
+    path(
+        "compte/donnees/<str:token>/",
+        views.data_export_download,
+        name="data_export_download",
+    ),
     path("compte/supprimer/", views.account_delete_view, name="delete"),
+    path(
+        "compte/consentement/retirer/",
+        consent_views.consent_withdraw_view,
+        name="consent_withdraw",
+    ),
     path("compte/jetons/", token_views.token_list, name="tokens"),
     path("compte/jetons/<int:token_id>/revoquer/", token_views.token_revoke, name="token_revoke"),
     path("adhesions/", views.membership_queue, name="membership_queue"),

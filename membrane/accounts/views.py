@@ -1,5 +1,4 @@
-import json
-
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from membrane.accounts.exports import (
+    access_data_export,
+    data_export_pending,
+    data_export_request,
+)
 from membrane.accounts.follows import (
     FollowError,
     can_follow,
@@ -42,7 +46,6 @@ from membrane.conversations.moderated import (
     shown_name,
 )
 from membrane.core.http import AuthenticatedHttpRequest, safe_next_url
-from membrane.core.privacy import export_personal_data
 from membrane.moderation.permissions import can_moderate, can_moderate_in, can_report
 from membrane.security.models import AuditAction
 from membrane.security.services import audit_record
@@ -210,19 +213,35 @@ def membership_verify_view(request: AuthenticatedHttpRequest, person_id: int) ->
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    data = export_personal_data(request.user)
-    audit_record(actor=request.user, action=AuditAction.DATA_EXPORT, target=request.user)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
+    """Ask for one's data: the worker builds it and emails a single-use link."""
+    if request.method == "POST":
+        data_export_request(user=request.user)
+        messages.success(
+            request,
+            _(
+                "Your export is being prepared. We will email you a link to download it; "
+                "the link works once, within 24 hours."
+            ),
+        )
+        return redirect("accounts:data_export")
+    return render(
+        request, "accounts/data_export.html", {"pending": data_export_pending(request.user)}
     )
+
+
+@login_required
+def data_export_download(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    payload = access_data_export(request.user, token)
+    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="membrane-mes-donnees-{stamp}.json"'
     return response
 
 
 @login_required
+@reauthentication_required(app="allauth.account")
 @require_http_methods(["GET", "POST"])
 def account_delete_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None, user=request.user)

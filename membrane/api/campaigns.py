@@ -116,17 +116,17 @@ class RankRow(Schema):
     people: int
 
 
-class RankingsOut(Schema):
+class CampaignRankingsOut(Schema):
     kind: ActionKind | None
     sections: list[RankRow]
     federations: list[RankRow]
 
 
-class RankingFilters(Schema):
+class CampaignRankingFilters(Schema):
     kind: ActionKind | None = Field(None, description="Rank by one kind; all summed if absent.")
 
 
-class ReportOut(Schema):
+class FieldReportOut(Schema):
     id: int
     kind: ActionKind
     count: int
@@ -136,7 +136,7 @@ class ReportOut(Schema):
     can_delete: bool
 
 
-class ReportIn(Schema):
+class FieldReportIn(Schema):
     """A field action of the caller. Naming another person is refused (422):
     one reports only one's own actions."""
 
@@ -259,12 +259,12 @@ def campaign_detail(request: AuthenticatedApiRequest, slug: str) -> dict[str, An
 
 @router.get(
     "/campaigns/{slug}/rankings",
-    response=RankingsOut,
+    response=CampaignRankingsOut,
     summary="The top 20 sections and federations of a campaign",
     description="Ties are broken by name (sections) or code (federations), then id.",
 )
 def campaign_rankings(
-    request: AuthenticatedApiRequest, slug: str, filters: Query[RankingFilters]
+    request: AuthenticatedApiRequest, slug: str, filters: Query[CampaignRankingFilters]
 ) -> dict[str, Any]:
     campaign = access_campaign(request.auth, slug)
     kind = filters.kind.value if filters.kind else None
@@ -280,7 +280,7 @@ def campaign_rankings(
 
 @router.get(
     "/campaigns/{slug}/reports",
-    response=list[ReportOut],
+    response=list[FieldReportOut],
     summary="The caller's own reports for a campaign",
     description=f"The latest {MY_REPORTS_SHOWN}, most recent action first.",
 )
@@ -295,7 +295,7 @@ def report_index(request: AuthenticatedApiRequest, slug: str) -> list[dict[str, 
 
 @router.post(
     "/campaigns/{slug}/reports",
-    response={201: ReportOut},
+    response={201: FieldReportOut},
     summary="Report a field action",
     description="Counted for the caller's section unless `section` names another section "
     "they animate. Bounds per report: "
@@ -303,7 +303,7 @@ def report_index(request: AuthenticatedApiRequest, slug: str) -> list[dict[str, 
     + ". The date is within the campaign and not in the future.",
 )
 def report_new(
-    request: AuthenticatedApiRequest, slug: str, payload: ReportIn
+    request: AuthenticatedApiRequest, slug: str, payload: FieldReportIn
 ) -> Status[dict[str, Any]]:
     user = request.auth
     campaign = access_campaign(user, slug)

@@ -177,7 +177,7 @@ class OverdueOut(Schema):
     days_waiting: int
 
 
-class ReportOut(Schema):
+class IdeasReportOut(Schema):
     total: int
     by_status: dict[str, int]
     owed: int
@@ -410,7 +410,7 @@ def theme_index(request: ApiRequest) -> list[dict[str, Any]]:
     "/idea-boxes/{slug}/report",
     auth=optional_auth,
     openapi_extra=ANONYMOUS_ALLOWED,
-    response={200: ReportOut, **error_responses(401, 404)},
+    response={200: IdeasReportOut, **error_responses(401, 404)},
     summary="What became of the ideas of a box",
 )
 def box_report_view(request: ApiRequest, slug: str) -> dict[str, Any]:
@@ -421,7 +421,7 @@ def box_report_view(request: ApiRequest, slug: str) -> dict[str, Any]:
     "/ideas-report",
     auth=optional_auth,
     openapi_extra=ANONYMOUS_ALLOWED,
-    response={200: ReportOut, **error_responses(401)},
+    response={200: IdeasReportOut, **error_responses(401)},
     summary="What became of the ideas, all boxes together",
 )
 def report_view(request: ApiRequest) -> dict[str, Any]:

@@ -79,13 +79,13 @@ class QuizDetailOut(QuizOut):
     attempt: AttemptSummary | None
 
 
-class AnswerIn(Schema):
+class QuizAnswerIn(Schema):
     question_id: int
     choice_id: int
 
 
 class AttemptIn(Schema):
-    answers: list[AnswerIn] = Field(description="One answer per question of the quiz.")
+    answers: list[QuizAnswerIn] = Field(description="One answer per question of the quiz.")
     show_on_leaderboard: bool = Field(
         False, description="Show the caller's name and score on the leaderboard."
     )

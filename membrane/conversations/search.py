@@ -1,11 +1,11 @@
 """Search across threads (title), posts (body), groups and territorial spaces
 (name, description; a section's commune and postcode) and people (name,
 handle, commune), honouring every visibility rule: threads and posts come
-from `readable_threads` / `readable_posts`, people from `people_visible_to`;
-group names and descriptions are public (the directory's rule), private
-groups' threads and posts are not. What moderation holds or hides is found
-by nobody but its author (threads, posts) — never a hidden group, nor a
-profile hidden from the viewer.
+from `readable_threads` / `readable_posts`, people from `people_listed_to`
+(those who opted in to the directory); group names and descriptions are
+public (the directory's rule), private groups' threads and posts are not.
+What moderation holds or hides is found by nobody but its author (threads,
+posts) — never a hidden group, nor a profile hidden from the viewer.
 
 On PostgreSQL, threads and posts use full-text search with French stemming
 ("élections" finds "élection"), ranked; on both databases every word of the
@@ -24,7 +24,7 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.db.models.functions import Cast, Concat, Left
 
 from membrane.accounts.models import User
-from membrane.accounts.selectors import people_visible_to
+from membrane.accounts.selectors import people_listed_to
 from membrane.conversations.models import Post, Thread
 from membrane.conversations.selectors import readable_posts, readable_threads
 from membrane.core.text import normalize_for_search
@@ -138,13 +138,14 @@ def _spaces(viewer: Any, words: list[str]) -> QuerySet[Space]:
 
 
 def _people(viewer: Any, words: list[str]) -> QuerySet[User]:
-    """People whose profile the viewer may see, by name, handle or commune,
-    ignoring case and accents on both databases."""
+    """People listed in the directory for the viewer (accounts.selectors.
+    people_listed_to), by name, handle or commune, ignoring case and accents
+    on both databases."""
     text = Concat(
         F("first_name"), Value(" "), F("last_name"), Value(" "), F("display_name"),
         Value(" "), Cast("handle", CharField()), Value(" "), F("commune"),
     )  # fmt: skip
-    people = people_visible_to(viewer).annotate(search_text=text)
+    people = people_listed_to(viewer).annotate(search_text=text)
     # A profile hidden by moderation is found by its own person and staff.
     if not (viewer.is_authenticated and viewer.is_staff):
         shown = Q(moderation_state=ModerationState.VISIBLE)

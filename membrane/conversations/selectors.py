@@ -14,7 +14,7 @@ from django.db.models import (
 )
 
 from membrane.accounts.models import ProfileVisibility, User
-from membrane.accounts.selectors import people_visible_to
+from membrane.accounts.selectors import people_listed_to
 from membrane.conversations.models import Post, PostRevision, Reaction, ReadState, Thread
 from membrane.moderation.models import ModerationState
 from membrane.moderation.selectors import visible_q
@@ -185,15 +185,16 @@ def post_revisions(post: Post) -> QuerySet[PostRevision]:
 
 
 def mention_suggestions(*, viewer: Any, query: str, limit: int = 8) -> list[User]:
-    """Up to `limit` people the viewer may see whose handle or name contains
-    the query, those whose handle starts with it first. Not staff-only
-    profiles, even to staff: nobody may mention them
+    """Up to `limit` people listed in the directory for the viewer whose
+    handle or name contains the query, those whose handle starts with it
+    first (an unlisted person is still mentioned by typing their handle). Not
+    staff-only profiles, even to staff: nobody may mention them
     (services.mentioned_people)."""
     query = query.strip().lstrip("@")[:60]
     if not query:
         return []
     people = (
-        people_visible_to(viewer)
+        people_listed_to(viewer)
         .exclude(handle=None)
         .exclude(profile_visibility=ProfileVisibility.STAFF)
         # A profile hidden by moderation shows no name in suggestions.

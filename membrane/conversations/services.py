@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from membrane.accounts.models import ProfileVisibility, User
+from membrane.accounts.ratelimits import posting_rate_consume
 from membrane.conversations.models import (
     Mention,
     Post,
@@ -76,6 +77,7 @@ def thread_create(*, author: Any, space: Space, title: str, body: str) -> Thread
     a guard waits for a moderator, its opening post with it, and notifies
     nobody until approved (`content_published`)."""
     posting_check(author=author, space=space)
+    posting_rate_consume(author=author)
     with transaction.atomic():
         thread = Thread.objects.create(
             space=space,
@@ -101,6 +103,7 @@ def post_create(*, author: Any, thread: Thread, body: str, quoted: Post | None =
     saving anything; a reply held by a guard neither moves the thread nor
     notifies anyone until approved (`content_published`)."""
     posting_check(author=author, space=thread.space)
+    posting_rate_consume(author=author)
     with transaction.atomic():
         post = _post_insert(author=author, thread=thread, body=body, quoted=quoted)
         if not hold_if_guarded(content=post, author=author, space=thread.space, body=body):

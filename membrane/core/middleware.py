@@ -15,6 +15,7 @@ PERSONAL_URL_NAMES = frozenset(
         "accounts:profile_edit",
         "accounts:membership",
         "accounts:data_export",
+        "accounts:data_export_download",
         "accounts:delete",
         "accounts:tokens",
         "accounts:contacts",

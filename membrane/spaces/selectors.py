@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from membrane.accounts.selectors import people_visible_to
+from membrane.accounts.selectors import people_listed_to, people_visible_to
 from membrane.core.text import normalize_for_search
 from membrane.moderation.models import ModerationState
 from membrane.moderation.selectors import visible_q
@@ -186,12 +186,18 @@ def pending_join_requests(space: Space) -> QuerySet[JoinRequest]:
 def invitable_people(*, space: Space, viewer: Any, query: str, limit: int = 20) -> QuerySet[Any]:
     """People the viewer may see and invite to the group, found by handle
     (`@camille-durand`, exact match first) or by name; members left out, each
-    with `already_invited`."""
+    with `already_invited`. Any member may create a group: by name, only people
+    listed in the directory are found (people_listed_to); anyone the viewer
+    may see, by their exact handle."""
     words = query.strip().lstrip("@").split()
     if not words:
         return get_user_model().objects.none()
     handle = words[0].lower() if len(words) == 1 else ""
-    people = people_visible_to(viewer).exclude(space_memberships__space=space)
+    exact = Q(handle=handle) if handle else Q(pk__in=[])
+    people = people_visible_to(viewer).filter(
+        Q(pk__in=people_listed_to(viewer).values("pk")) | exact
+    )
+    people = people.exclude(space_memberships__space=space)
     for word in words[:5]:
         people = people.filter(
             Q(first_name__icontains=word)

@@ -2,9 +2,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from membrane.accounts.selectors import people_visible_to
+from membrane.accounts.selectors import people_listed_to, people_visible_to
 from membrane.core.text import normalize_for_search
 from membrane.territory.models import Animator, Unit
+from membrane.territory.permissions import can_animate
 
 
 def section_search(query: str = "") -> QuerySet[Unit]:
@@ -37,8 +38,14 @@ def unit_animators(unit: Unit) -> QuerySet[Animator]:
 
 
 def section_members(*, section: Unit, viewer: Any) -> tuple[QuerySet[Any], int]:
-    """The section's members the viewer may see, and how many there are in all."""
+    """The section's members the viewer may see, and how many there are in
+    all. The list is part of the directory (people_listed_to: signed-in
+    viewers, people who opted in); the section's animators and staff see
+    every member whose profile they may see."""
     members = section.people.filter(is_active=True, erased_at__isnull=True)
     total = members.count()
-    visible = people_visible_to(viewer, members).order_by("last_name", "first_name")
-    return visible, total
+    if can_animate(viewer, section):
+        visible = people_visible_to(viewer, members)
+    else:
+        visible = people_listed_to(viewer, members)
+    return visible.order_by("last_name", "first_name"), total

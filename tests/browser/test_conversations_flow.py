@@ -67,6 +67,9 @@ def people(member_named) -> tuple[Any, Any]:
     """Amina, who will write, and Bastien, a member of the group she mentions."""
     amina = member_named("Amina", "Diallo")
     bastien = member_named("Bastien", "Morel")
+    # Bastien chose to be found in the directory: his handle is suggested.
+    bastien.listed_in_directory = True
+    bastien.save(update_fields=["listed_in_directory"])
     return amina, bastien
 
 

@@ -1,0 +1,70 @@
+"""`manage.py bench --explain`: where each key page spends its time, in this
+process with Django's test client (no server): total and SQL time, the number
+of queries, and the slowest queries with their plan (`EXPLAIN ANALYZE` on
+PostgreSQL, `EXPLAIN QUERY PLAN` on SQLite). Only SELECTs are explained."""
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+
+from membrane.perf.bench.endpoints import read_paths
+from membrane.perf.bench.targets import Targets
+
+Query = tuple[float, str, Any]
+
+
+@contextmanager
+def timed_queries() -> Iterator[list[Query]]:
+    queries: list[Query] = []
+
+    def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, ctx)
+        finally:
+            queries.append((time.perf_counter() - began, sql, params))
+
+    with connection.execute_wrapper(wrapper):
+        yield queries
+
+
+def plan(sql: str, params: Any) -> list[str]:
+    prefix = "EXPLAIN (ANALYZE) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql, params)
+        return [" ".join(str(column) for column in row) for row in cursor.fetchall()]
+
+
+def explain_pages(
+    targets: Targets, reader_session: str, *, only: str = "", slowest: int = 2
+) -> Iterator[str]:
+    """Lines of text, page by page."""
+    clients = {
+        "anonymous": Client(SERVER_NAME="127.0.0.1"),
+        "signed-in": Client(SERVER_NAME="127.0.0.1"),
+    }
+    clients["signed-in"].cookies["sessionid"] = reader_session
+    for name, path, _kind, anonymous in read_paths(targets):
+        if only and only not in name.lower():
+            continue
+        for who in (["anonymous"] if anonymous else []) + ["signed-in"]:
+            client = clients[who]
+            client.get(path)  # warm the caches
+            began = time.perf_counter()
+            with timed_queries() as queries:
+                status = client.get(path).status_code
+            total = time.perf_counter() - began
+            sql = sum(duration for duration, _sql, _params in queries)
+            yield (
+                f"== {name} ({who}) {path}: HTTP {status}, {total * 1000:.0f} ms, "
+                f"{sql * 1000:.0f} ms in {len(queries)} queries"
+            )
+            for duration, statement, params in sorted(queries, key=lambda q: -q[0])[:slowest]:
+                if not statement.lstrip().upper().startswith("SELECT"):
+                    continue
+                yield f"-- {duration * 1000:.1f} ms: {statement[:600]}"
+                yield from ("   " + line for line in plan(statement, params))
