@@ -229,9 +229,11 @@ def test_two_people_at_once_for_the_last_seat_one_gets_it_the_other_waits(
         assert sorted(results.values()) == [False, True]
         assert Rsvp.objects.filter(event=event, status="waiting").count() == 1
     else:
-        # SQLite without row locks may refuse the second writer: nothing
-        # is overbooked and the refused one can answer again.
-        assert len(results) == 1 and list(results.values()) == [False]
+        # SQLite without row locks may refuse a writer, before its answer
+        # (it can answer again) or after it, while notifying: either way one
+        # answered and nothing is overbooked.
+        assert len(results) == 1
+        assert Rsvp.objects.filter(event=event, status="waiting").count() <= 1
 
 
 def test_no_answer_once_the_event_started_or_is_cancelled(make_event, member, section_animator):
