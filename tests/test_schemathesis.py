@@ -5,7 +5,9 @@ supporter's token, inside the test's transaction."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -16,6 +18,19 @@ from tests.spaces_factories import GroupFactory, PostFactory, ThreadFactory
 
 # A few examples per operation: the whole API runs in a couple of minutes.
 MAX_EXAMPLES = 2
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_open():
+    """Called through the WSGI application, each request would close the
+    database connection at its end (close_old_connections), and with it the
+    test's transaction on PostgreSQL: off during the test, as Django's own
+    test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
