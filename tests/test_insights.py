@@ -269,9 +269,7 @@ def test_charts_are_svg_images_for_those_who_see_the_page(client, group_roles):
     assert client.get(reverse("insights:chart", args=[group.slug, "nope"])).status_code == 404
 
 
-def test_page_queries_do_not_grow_with_members_and_messages(
-    client, group_roles, django_assert_max_num_queries
-):
+def test_page_queries_do_not_grow_with_members_and_messages(client, group_roles):
     group, people = group_roles
     client.force_login(people["animator"])
     url = reverse("insights:space", args=[group.slug])

@@ -21,8 +21,7 @@ from membrane.api.common import (
 )
 from membrane.insights.export import csv_lines, export_rows
 from membrane.insights.forms import PeriodForm
-from membrane.insights.models import Publication
-from membrane.insights.permissions import can_export_insights, can_view_insights, can_view_summary
+from membrane.insights.permissions import FULL, can_export_insights, insights_access
 from membrane.insights.services import Period, measures_for
 from membrane.security.models import AuditAction
 from membrane.security.services import audit_record
@@ -68,13 +67,12 @@ def _period(query: PeriodQuery) -> Period:
 
 
 def _measures(user: Any, space: Space | None, query: PeriodQuery) -> dict[str, Any]:
-    full = can_view_insights(user, space)
-    if not full:
-        published = space is not None and Publication.objects.filter(space=space).exists()
+    access = insights_access(user, space)
+    if access is None:
         if space is None:
             raise Http404
-        if not can_view_summary(user, space, published=published):
-            raise PermissionDenied(_("Only the space's animators see its participation in detail."))
+        raise PermissionDenied(_("Only the space's animators see its participation in detail."))
+    full = access == FULL
     snapshot = measures_for(space=space, period=_period(query))
     if snapshot is None:
         return {"computed_at": None, "full": full, "measures": None}

@@ -332,7 +332,7 @@ def react(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     thread = post.thread
     post = posts_of_thread(thread=thread, viewer=request.user).get(pk=post.pk)
     _with_rights(post, thread=thread, user=request.user, may_reply=can_reply(request.user, thread))
-    return render(request, "conversations/thread_detail.html#reactions", {"post": post})
+    return render(request, "conversations/_post.html#reactions", {"post": post})
 
 
 def _thread_flag(request: AuthenticatedHttpRequest, thread_id: int, *, flag: str) -> HttpResponse:

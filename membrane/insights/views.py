@@ -19,13 +19,14 @@ from membrane.core.http import AuthenticatedHttpRequest
 from membrane.insights.charts import CHARTS, weekly_chart_svg
 from membrane.insights.export import csv_lines, export_rows
 from membrane.insights.forms import PeriodForm
-from membrane.insights.models import Publication
 from membrane.insights.permissions import (
+    FULL,
+    SUMMARY,
     can_export_insights,
     can_nudge,
     can_publish_insights,
-    can_view_insights,
-    can_view_summary,
+    insights_access,
+    is_published,
 )
 from membrane.insights.selectors import recent_silent_members
 from membrane.insights.services import measures_for, nudge_send, publication_set
@@ -43,14 +44,13 @@ def _space_or_platform(slug: str | None) -> Space | None:
 
 def insights_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     space = _space_or_platform(slug)
-    full = can_view_insights(request.user, space)
-    published = space is not None and Publication.objects.filter(space=space).exists()
-    if not full and not (
-        space is not None and can_view_summary(request.user, space, published=published)
-    ):
+    access = insights_access(request.user, space)
+    if access is None:
         if space is None:
             raise Http404("No such page.")
         raise PermissionDenied(_("Only the space's animators see its participation in detail."))
+    full = access == FULL
+    published = access == SUMMARY or (space is not None and is_published(space))
     form = PeriodForm(request.GET)
     if not form.is_valid():
         refused: dict[str, Any] = {"space": space, "form": form, "full": full}
@@ -82,11 +82,7 @@ CHART_CSP = {"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE]}
 @csp_override(CHART_CSP)
 def insights_chart(request: HttpRequest, kind: str, slug: str | None = None) -> HttpResponse:
     space = _space_or_platform(slug)
-    published = space is not None and Publication.objects.filter(space=space).exists()
-    allowed = can_view_insights(request.user, space) or (
-        space is not None and can_view_summary(request.user, space, published=published)
-    )
-    if not allowed or kind not in CHARTS:
+    if insights_access(request.user, space) is None or kind not in CHARTS:
         raise Http404("No such chart.")
     form = PeriodForm(request.GET)
     snapshot = measures_for(space=space, period=form.period()) if form.is_valid() else None
