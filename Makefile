@@ -3,7 +3,8 @@
 #   make test   the whole test suite (real browser included), ruff, mypy, migrations check
 #   make lint   ruff and mypy
 #   make bench  the benchmark (docs/performance.md); ARGS="party --update-docs" etc.
-.PHONY: run test lint bootstrap bench
+#   make loadtest  the load test on two web nodes (docs/deploy.md); make votepeak
+.PHONY: run test lint bootstrap bench loadtest votepeak
 
 run:
 	@scripts/run.sh
@@ -21,3 +22,9 @@ bootstrap:
 
 bench:
 	@scripts/bench.sh $(ARGS)
+
+loadtest:
+	@scripts/loadtest.sh $(ARGS)
+
+votepeak:
+	@scripts/loadtest.sh votepeak $(ARGS)

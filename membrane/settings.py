@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "membrane.core.middleware.PersonalPagesNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "membrane.core.anonymous_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -254,6 +255,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Posting (threads and replies, everywhere together), per account: at most
 # this many in this many seconds, on top of each space's own rate.
 POSTING_RATE_LIMIT = env_int("POSTING_RATE_LIMIT", 30)
+# Seconds an anonymous visitor's page is served from the cache
+# (membrane.core.anonymous_cache); 0 turns it off, as DEBUG does by default.
+ANONYMOUS_PAGE_CACHE_SECONDS = env_int("ANONYMOUS_PAGE_CACHE_SECONDS", 0 if DEBUG else 10)
 POSTING_RATE_WINDOW = env_int("POSTING_RATE_WINDOW", 10 * 60)
 
 # Retention: supporters (neither verified members nor staff) inactive this

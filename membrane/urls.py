@@ -9,6 +9,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("confidentialite/", core_views.privacy, name="privacy"),
     path("logo/", core_views.instance_logo, name="instance_logo"),
+    path("theme.css", core_views.theme_css, name="theme_css"),
+    path("langue/<str:language>/", core_views.switch_language, name="switch_language"),
     path("charte/", include("membrane.charter.urls")),
     path("", include("membrane.accounts.urls")),
     path("", include("membrane.territory.urls")),

@@ -43,6 +43,8 @@ PAGES: dict[str, str] = {
     "privacy": PUBLIC,
     "instance_logo": OBJECT,
     "set_language": REDIRECT,
+    "theme_css": PUBLIC,
+    "switch_language": REDIRECT,
     "perf:bare": PUBLIC,
     "charter:current": PUBLIC,
     "charter:version": OBJECT,

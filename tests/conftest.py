@@ -54,6 +54,9 @@ def _clean_cache(settings, tmp_path):
     # Bulk test data posts more than the platform's posting limit allows:
     # tests/test_rate_limits.py turns it back on.
     settings.POSTING_RATE_LIMIT = 0
+    # Tests read pages right after writing: tests/test_anonymous_cache.py
+    # turns the anonymous page cache back on.
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
     # A private in-memory cache per test: rate limits and cached settings never
     # leak between tests, and tests without the database can still run.
     settings.CACHES = {

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from membrane.conversations.models import Post, ReadState, Thread
 from membrane.spaces.models import Invitation, JoinRequest, Membership, Role, Space
+from membrane.spaces.services import member_counts_recount
 from tests.factories import UserFactory
 
 
@@ -28,6 +29,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     space = factory.SubFactory(GroupFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.MEMBER
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """As the services do, keep the group's stored member count."""
+        membership = super()._create(model_class, *args, **kwargs)
+        member_counts_recount(spaces=Space.objects.filter(pk=membership.space_id))
+        return membership
 
 
 class ThreadFactory(factory.django.DjangoModelFactory):

@@ -529,7 +529,13 @@ def test_bad_searches_are_422(client, db, params):
 def test_a_search_without_words_finds_nothing(client, feed_world):
     found = search_for(client, " ¿ ", "threads")
 
-    assert found["threads"] == {"count": 0, "page": 1, "has_next": False, "items": []}
+    assert found["threads"] == {
+        "count": 0,
+        "more_than_counted": False,
+        "page": 1,
+        "has_next": False,
+        "items": [],
+    }
 
 
 def test_the_feed_runs_the_same_queries_for_3_or_30_items(client, member, public_group):

@@ -98,6 +98,15 @@ def test_signing_out_and_the_two_factor_pages_stay_reachable_before_activation(c
     assert "_auth_user_id" not in client.session
 
 
+def test_what_every_page_loads_is_not_redirected_before_activation(client, staff):
+    # A redirect of the stylesheet to the activation page would draw a new
+    # secret behind the form the person is filling in.
+    client.force_login(staff)
+    assert client.get("/theme.css").status_code == 200
+    assert client.get("/langue/en/", {"next": "/"})["Location"] == "/"
+    assert client.get("/").status_code == 302  # a page still is
+
+
 def test_a_supporter_is_not_forced_and_may_turn_totp_on_from_the_account_page(client, supporter):
     client.force_login(supporter)
     page = client.get(reverse("accounts:home"))

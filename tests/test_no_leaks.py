@@ -225,7 +225,13 @@ def test_search_finds_nothing_of_a_private_group_not_even_a_count(
         ).content.decode()
         assert "0 messages" in fragment and EXCERPT not in fragment
         found = api_get(client, "/search", q=f"{SECRET} confidentielle").json()
-        assert found["posts"] == {"count": 0, "page": 1, "has_next": False, "items": []}
+        assert found["posts"] == {
+            "count": 0,
+            "more_than_counted": False,
+            "page": 1,
+            "has_next": False,
+            "items": [],
+        }
         threads = api_get(client, "/search", q="confidentielle", type="threads").json()
         assert threads["threads"]["count"] == 0
 

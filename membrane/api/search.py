@@ -60,7 +60,11 @@ class SpaceHit(SpaceRef):
 
 
 class _Hits(Schema):
-    count: int = Field(description="How many were found in all.")
+    count: int = Field(
+        description="How many were found in all, counted up to 1,000 "
+        "(`more_than_counted` says there are more)."
+    )
+    more_than_counted: bool = False
     page: int
     has_next: bool
 
@@ -142,8 +146,10 @@ _HIT = {
 def _hits(request: ApiRequest, kind: str, page: Page[Any] | None, number: int) -> dict[str, Any]:
     if page is None:  # a query without a word finds nothing
         return {"count": 0, "page": number, "has_next": False, "items": []}
+    count = page.paginator.count
     return {
-        "count": page.paginator.count,
+        "count": count,
+        "more_than_counted": getattr(page.paginator, "more_than_counted", False),
         "page": page.number,
         "has_next": page.has_next(),
         "items": [_HIT[kind](request, obj) for obj in page.object_list],

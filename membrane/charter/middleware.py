@@ -9,7 +9,18 @@ from membrane.charter.services import current_charter_number
 
 # Paths a person may reach before accepting the new charter: reading it,
 # accepting it, leaving, changing language, and the API (which answers in JSON).
-_EXEMPT_PREFIXES = ("/charte/", "/accounts/logout/", "/i18n/", "/static/", "/media/", "/api/")
+_EXEMPT_PREFIXES = (
+    "/charte/",
+    "/accounts/logout/",
+    "/i18n/",
+    # Loaded by every page, the acceptance form included.
+    "/langue/",
+    "/theme.css",
+    "/logo/",
+    "/static/",
+    "/media/",
+    "/api/",
+)
 
 
 class CharterAcceptanceMiddleware:

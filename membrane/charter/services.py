@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from membrane.charter.models import CharterAcceptance, CharterArticle, CharterVersion
+from membrane.core.memo import forget, memoised
 
 if TYPE_CHECKING:
     from membrane.accounts.models import User
@@ -14,7 +15,13 @@ _CURRENT_KEY = "charter-current-number"
 
 def current_charter_number() -> int | None:
     """The number of the current (latest published) charter version, cached
-    across processes; `charter_publish` refreshes it."""
+    across processes and memoised a few seconds in each (membrane.core.memo);
+    `charter_publish` refreshes it."""
+    number: int = memoised(_CURRENT_KEY, _shared_current_number)
+    return number or None
+
+
+def _shared_current_number() -> int:
     number = cache.get(_CURRENT_KEY)
     if number is None:
         number = (
@@ -24,7 +31,7 @@ def current_charter_number() -> int | None:
             .first()
         ) or 0
         cache.set(_CURRENT_KEY, number, 600)
-    return number or None
+    return int(number)
 
 
 def current_charter() -> CharterVersion | None:
@@ -56,9 +63,14 @@ def charter_publish(*, version: CharterVersion) -> CharterVersion:
     if version.published_at is None:
         version.published_at = timezone.now()
         version.save(update_fields=["published_at"])
-    transaction.on_commit(lambda: cache.delete(_CURRENT_KEY))
-    cache.delete(_CURRENT_KEY)
+    transaction.on_commit(_forget_current_number)
+    _forget_current_number()
     return version
+
+
+def _forget_current_number() -> None:
+    cache.delete(_CURRENT_KEY)
+    forget(_CURRENT_KEY)
 
 
 def charter_accept(*, user: "User", version: CharterVersion) -> CharterAcceptance:

@@ -35,7 +35,11 @@ class Thread(Moderated):
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
         ordering = ["-pinned", "-last_activity_at"]
-        indexes = [models.Index(fields=["space", "-pinned", "-last_activity_at"])]
+        indexes = [
+            models.Index(fields=["space", "-pinned", "-last_activity_at"]),
+            # The feeds' newest threads: walked newest first, not all sorted.
+            models.Index(fields=["-created_at"], name="thread_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -76,7 +80,13 @@ class Post(Moderated):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["thread", "created_at"])]
+        indexes = [
+            models.Index(fields=["thread", "created_at"]),
+            # A person's latest posts (profiles), without walking everyone's.
+            models.Index(fields=["author", "-created_at"], name="post_author_recent"),
+        ]
+        # PostgreSQL also has full-text and trigram indexes for the search,
+        # made by migration 0004 (not declared here: SQLite has no GIN).
 
     def __str__(self) -> str:
         return f"{self.thread_id} · {self.pk}"

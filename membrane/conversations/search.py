@@ -11,17 +11,21 @@ On PostgreSQL, threads and posts use full-text search with French stemming
 ("élections" finds "élection"), ranked; on both databases every word of the
 normalised query is also matched against the `search_key` columns (so
 "election" finds "élection" everywhere, and SQLite gets a working search).
+Both conditions are served by GIN indexes on PostgreSQL (full text and
+trigrams, migration conversations 0004): their expressions must stay those
+of `_threads` and `_posts`. Counts stop at MAX_COUNTED.
 """
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, Left
+from django.utils.functional import cached_property
 
 from membrane.accounts.models import User
 from membrane.accounts.selectors import people_listed_to
@@ -33,6 +37,8 @@ from membrane.spaces.models import Membership, Space
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
+# Results counted at most: a common word must not count millions of rows.
+MAX_COUNTED = 1_000
 EXCERPT_LENGTH = 300
 THREADS, POSTS, GROUPS, PEOPLE = "threads", "posts", "groups", "people"
 KINDS = (THREADS, POSTS, GROUPS, PEOPLE)
@@ -40,6 +46,21 @@ KINDS = (THREADS, POSTS, GROUPS, PEOPLE)
 
 class InvalidQuery(ValueError):
     """A query the search refuses; the message says why."""
+
+
+class CappedPaginator(Paginator[Any]):
+    """A paginator that counts at most MAX_COUNTED results: `count` is then
+    MAX_COUNTED, `more_than_counted` is True and the pages stop there."""
+
+    more_than_counted = False
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered, ids only: neither ranks nor excerpts are computed.
+        matches = cast("QuerySet[Any]", self.object_list).order_by().values("pk")
+        counted: int = matches[: MAX_COUNTED + 1].count()
+        self.more_than_counted = counted > MAX_COUNTED
+        return min(counted, MAX_COUNTED)
 
 
 def clean_query(query: str) -> str:
@@ -71,7 +92,7 @@ def search(
         GROUPS: lambda: _spaces(viewer, words),
         PEOPLE: lambda: _people(viewer, words),
     }
-    return {kind: Paginator(finders[kind](), PAGE_SIZE).get_page(page) for kind in kinds}
+    return {kind: CappedPaginator(finders[kind](), PAGE_SIZE).get_page(page) for kind in kinds}
 
 
 def _full_text() -> bool:
@@ -87,16 +108,11 @@ def _every_word(field: str, words: list[str]) -> Q:
 
 def _threads(viewer: Any, query: str, words: list[str]) -> QuerySet[Thread]:
     threads = readable_threads(viewer).select_related("author", "space__unit")
-    found = _every_word("search_key", words)
     if not _full_text():
-        return threads.filter(found).order_by("-last_activity_at", "-pk")
-    vector = SearchVector("title", config="french")
-    terms = SearchQuery(query, config="french", search_type="websearch")
-    return (
-        threads.annotate(document=vector, rank=SearchRank(vector, terms))
-        .filter(Q(document=terms) | found)
-        .order_by("-rank", "-last_activity_at", "-pk")
-    )
+        found = threads.filter(_every_word("search_key", words))
+        return found.order_by("-last_activity_at", "-pk")
+    ranked = matching(threads, "title", query, words)
+    return ranked.order_by("-rank", "-last_activity_at", "-pk")
 
 
 def _posts(viewer: Any, query: str, words: list[str]) -> QuerySet[Post]:
@@ -106,15 +122,26 @@ def _posts(viewer: Any, query: str, words: list[str]) -> QuerySet[Post]:
         .annotate(excerpt=Left("body", EXCERPT_LENGTH))
         .defer("body", "body_html", "search_key")
     )
-    found = _every_word("search_key", words)
     if not _full_text():
-        return posts.filter(found).order_by("-created_at", "-pk")
-    vector = SearchVector("body", config="french")
+        found = posts.filter(_every_word("search_key", words))
+        return found.order_by("-created_at", "-pk")
+    # A common word matches a large share of all posts: only the newest
+    # MAX_COUNTED matches (and one to tell there are more) are ranked.
+    newest = matching(posts, "body", query, words).order_by("-created_at", "-pk")
+    shown = posts.filter(pk__in=newest.values("pk")[: MAX_COUNTED + 1])
+    ranked = matching(shown, "body", query, words)
+    return ranked.order_by("-rank", "-created_at", "-pk")
+
+
+def matching(queryset: QuerySet[Any], field: str, query: str, words: list[str]) -> QuerySet[Any]:
+    """PostgreSQL: what matches the query in `field` by French full text, or
+    has every word in `search_key`, annotated with its `rank`. Both
+    conditions are the expressions of the GIN indexes of migration
+    conversations 0004: change them together."""
+    vector = SearchVector(field, config="french")
     terms = SearchQuery(query, config="french", search_type="websearch")
-    return (
-        posts.annotate(document=vector, rank=SearchRank(vector, terms))
-        .filter(Q(document=terms) | found)
-        .order_by("-rank", "-created_at", "-pk")
+    return queryset.annotate(document=vector, rank=SearchRank(vector, terms)).filter(
+        Q(document=terms) | _every_word("search_key", words)
     )
 
 

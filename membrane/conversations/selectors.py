@@ -1,9 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
     Exists,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -12,6 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from membrane.accounts.models import ProfileVisibility, User
 from membrane.accounts.selectors import people_listed_to
@@ -102,9 +105,11 @@ def posts_of_thread(*, thread: Thread, viewer: Any) -> QuerySet[Post]:
         Post.objects.filter(thread=thread)
         .filter(in_thread_q(viewer))
         .select_related("author", "quoted__author")
+        # Counted per post shown (a subquery each), not by a GROUP BY over
+        # the whole thread before the page's LIMIT.
         .annotate(
-            reaction_count=Count("reactions", distinct=True),
-            revision_count=Count("revisions", distinct=True),
+            reaction_count=_count_per_post(Reaction),
+            revision_count=_count_per_post(PostRevision),
         )
         .prefetch_related(
             Prefetch(
@@ -120,6 +125,44 @@ def posts_of_thread(*, thread: Thread, viewer: Any) -> QuerySet[Post]:
             viewer_reacted=Exists(Reaction.objects.filter(post=OuterRef("pk"), user=viewer))
         )
     return posts
+
+
+# Posts shown per page of a thread.
+POSTS_PER_PAGE = 30
+
+
+def thread_page(
+    *, thread: Thread, viewer: Any, number: Any, per_page: int = POSTS_PER_PAGE
+) -> Page[Post]:
+    """The page `number` ("last" for the last one; Paginator.get_page's
+    leniency otherwise) of `posts_of_thread`, its posts in a list. The page's
+    ids are picked on the (thread, created_at) index first and only those
+    posts are joined and counted: the cost does not grow with the thread."""
+    ids = (
+        Post.objects.filter(thread=thread)
+        .filter(in_thread_q(viewer))
+        .order_by("created_at", "pk")
+        .values("pk")
+    )
+    paginator: Paginator[Any] = Paginator(ids, per_page)
+    ids_page = paginator.get_page(paginator.num_pages if number == "last" else number)
+    # One query: the page's slice of ids is a subquery (LIMIT/OFFSET inside).
+    page_ids = cast("QuerySet[Any]", ids_page.object_list)
+    posts = list(posts_of_thread(thread=thread, viewer=viewer).filter(pk__in=page_ids))
+    return Page(posts, ids_page.number, paginator)
+
+
+def _count_per_post(model: type[Reaction] | type[PostRevision]) -> Coalesce:
+    """How many rows of `model` the outer post has, as a correlated subquery
+    read on the model's `post` index."""
+    rows = (
+        model.objects.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def readable_threads(viewer: Any) -> QuerySet[Thread]:
@@ -140,10 +183,6 @@ def unread_thread_count(viewer: Any) -> int:
     if not viewer.is_authenticated:
         return 0
     return with_unread(readable_threads(viewer), viewer).filter(is_unread=True).count()  # type: ignore[misc]
-
-
-# Posts shown per page of a thread.
-POSTS_PER_PAGE = 30
 
 
 def post_page_number(post: Post, *, viewer: Any, per_page: int = POSTS_PER_PAGE) -> int:

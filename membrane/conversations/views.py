@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,13 +34,13 @@ from membrane.conversations.permissions import (
     can_start_thread,
 )
 from membrane.conversations.selectors import (
-    POSTS_PER_PAGE,
     first_post_since,
     mention_suggestions,
     post_page_number,
     post_revisions,
     posts_of_thread,
     read_until,
+    thread_page,
 )
 from membrane.conversations.services import (
     post_create_once,
@@ -107,9 +106,8 @@ def _thread_page(
     """The page of posts; with `seen_until` (the reader's previous visit),
     the posts written since by others are marked new."""
     user = request.user
-    paginator = Paginator(posts_of_thread(thread=thread, viewer=user), POSTS_PER_PAGE)
-    page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
-    page.object_list = posts = list(page.object_list)
+    page = thread_page(thread=thread, viewer=user, number=page_number)
+    posts = list(page.object_list)
     may_reply = can_reply(user, thread)
     attach_thread_in_place(thread, posts, viewer=user)
     for post in posts:

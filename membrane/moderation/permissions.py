@@ -117,12 +117,16 @@ def moderated_spaces_q(user: Any, *, prefix: str = "space") -> Q:
 
 def is_moderator_somewhere(user: Any) -> bool:
     from membrane.spaces.models import Membership, Role
+    from membrane.territory.models import Animator
     from membrane.territory.permissions import animated_unit_ids
 
     if not _is_active_person(user):
         return False
-    return bool(
-        user.is_staff
-        or animated_unit_ids(user)
-        or Membership.objects.filter(user=user, role__gte=Role.MODERATOR).exists()
-    )
+    if user.is_staff:
+        return True
+    moderates_a_group = Membership.objects.filter(user=user, role__gte=Role.MODERATOR)
+    if getattr(user, "_animated_unit_ids", None) is not None:
+        return bool(animated_unit_ids(user)) or moderates_a_group.exists()
+    # Asked on every signed-in page (the header's link): one query, not two.
+    animates = Animator.objects.filter(user=user)
+    return moderates_a_group.values("pk").union(animates.values("pk")).exists()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from membrane.core.anonymous_cache import forget_anonymous_pages
 from membrane.moderation.kinds import kind_of
 from membrane.moderation.models import (
     Action,
@@ -133,6 +134,8 @@ def _set_state(content: Any, state: str, article: int | None) -> None:
     )
     content.moderation_state = state
     content.moderation_article = article
+    # What moderation hides leaves anonymous visitors' cached pages at once.
+    transaction.on_commit(forget_anonymous_pages)
 
 
 # Posting guards ---------------------------------------------------------------
@@ -293,6 +296,10 @@ def decide(
             Mute.objects.create(user=author, space=space, until=until, decision=decision)
         if action == Action.BAN:
             type(author)._default_manager.filter(pk=author.pk).update(is_active=False)
+            # A banned person no longer counts among their groups' members.
+            from membrane.spaces.services import member_counts_recount
+
+            member_counts_recount(user=author)
         reporters = _close_reports(content, decision)
         audit(
             actor=moderator,

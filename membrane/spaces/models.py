@@ -79,6 +79,11 @@ class Space(Moderated):
     # Normalised name and description (core.text.normalize_for_search), for
     # the directory's search on SQLite and PostgreSQL alike.
     search_key = models.TextField(blank=True, editable=False)
+    # A group's members whose account is active: stored so that the directory
+    # and a group's page do not count every membership on each request.
+    # Written by the services (services.member_counts_recount after a bulk
+    # change or a change of an account's `is_active`).
+    active_member_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SpaceQuerySet.as_manager()
 
@@ -124,7 +129,12 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["space", "user"], name="unique_space_membership")
         ]
-        indexes = [models.Index(fields=["user", "space"])]
+        indexes = [
+            models.Index(fields=["user", "space"]),
+            # A group page's faces: its animators, then its newest members,
+            # read in order from the index and stopped after a dozen.
+            models.Index(fields=["space", "-role", "-joined_at"], name="membership_faces"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.space_id} · {self.get_role_display()}"

@@ -32,7 +32,11 @@ def export_personal_data(user: Any) -> dict[str, Any]:
 def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
     """Memberships, requests and invitations go; groups the person created
     stay (they belong to their members), without a creator."""
+    from membrane.spaces.services import member_counts_recount
+
+    groups = list(Membership.objects.filter(user=user).values_list("space_id", flat=True))
     Membership.objects.filter(user=user).delete()
+    member_counts_recount(spaces=Space.objects.filter(pk__in=groups))
     JoinRequest.objects.filter(user=user).delete()
     Invitation.objects.filter(user=user).delete()
     Space.objects.filter(created_by=user).update(created_by=None)

@@ -2,6 +2,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -16,6 +17,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from membrane.accounts.models import ProfileVisibility
 from membrane.accounts.selectors import people_listed_to, people_visible_to
 from membrane.core.text import normalize_for_search
 from membrane.moderation.models import ModerationState
@@ -61,16 +63,11 @@ def readable_spaces(user: Any) -> QuerySet[Space]:
 
 
 def groups_with_counts(*, viewer: Any) -> QuerySet[Space]:
-    """Every group, hidden ones included, with member counts and whether the
-    viewer belongs: a group's page and the API's detail mask what a hidden
-    group shows (conversations/moderated.py)."""
-    groups = Space.objects.groups().annotate(
-        member_count=Count(
-            "memberships",
-            filter=Q(memberships__user__is_active=True),
-            distinct=True,
-        )
-    )
+    """Every group, hidden ones included, with `member_count` (its stored
+    count of active members) and whether the viewer belongs: a group's page
+    and the API's detail mask what a hidden group shows
+    (conversations/moderated.py)."""
+    groups = Space.objects.groups().annotate(member_count=F("active_member_count"))
     if viewer.is_authenticated:
         groups = groups.annotate(
             is_member=Exists(Membership.objects.filter(space=OuterRef("pk"), user=viewer))
@@ -96,28 +93,59 @@ def most_populated_groups(*, viewer: Any, limit: int = 10) -> QuerySet[Space]:
     return group_directory(viewer=viewer).filter(moderation_state=ModerationState.VISIBLE)[:limit]
 
 
-def most_active_groups(*, days: int = 30, limit: int = 10) -> QuerySet[Space]:
-    """Groups ranked by posts in the last `days` days. Counts only what is
-    public: a private group's activity is not shown to outsiders, nor a group
-    or messages that moderation hides or holds."""
-    since = timezone.now() - timedelta(days=days)
-    return (
-        Space.objects.groups()
-        .filter(visibility=Space.Visibility.PUBLIC, moderation_state=ModerationState.VISIBLE)
-        .annotate(
-            recent_posts=Count(
-                "threads__posts",
-                filter=Q(
-                    threads__posts__created_at__gte=since,
-                    threads__posts__deleted_at=None,
-                    threads__posts__moderation_state=ModerationState.VISIBLE,
-                    threads__moderation_state=ModerationState.VISIBLE,
-                ),
-            )
-        )
-        .filter(recent_posts__gt=0)
-        .order_by("-recent_posts", "name")[:limit]
+# The windows of the "most active" ranking that pages use, its cache's
+# lifetime and how many groups it keeps (a few more than shown, for those
+# made private or hidden since).
+MOST_ACTIVE_DAYS = (30,)
+MOST_ACTIVE_TTL = 5 * 60
+MOST_ACTIVE_KEPT = 20
+
+
+def most_active_key(days: int) -> str:
+    return f"spaces:most-active:{days}"
+
+
+def most_active_groups(*, days: int = 30, limit: int = 10) -> list[Space]:
+    """Groups ranked by posts in the last `days` days, each with
+    `recent_posts`. Counts only what is public: a private group's activity
+    is not shown to outsiders, nor a group or messages that moderation hides
+    or holds.
+
+    Counting every group's posts is the costly part: the ranking (ids and
+    counts) is cached for MOST_ACTIVE_TTL seconds, so its counts may be that
+    old; the groups are read again each time, so one made private or hidden
+    since leaves it at once. One query either way."""
+    public = Space.objects.groups().filter(
+        visibility=Space.Visibility.PUBLIC, moderation_state=ModerationState.VISIBLE
     )
+    key = most_active_key(days)
+    ranking: list[tuple[int, int]] | None = cache.get(key) if limit <= MOST_ACTIVE_KEPT else None
+    if ranking is None:
+        since = timezone.now() - timedelta(days=days)
+        ranked: list[Any] = list(
+            public.annotate(
+                recent_posts=Count(
+                    "threads__posts",
+                    filter=Q(
+                        threads__posts__created_at__gte=since,
+                        threads__posts__deleted_at=None,
+                        threads__posts__moderation_state=ModerationState.VISIBLE,
+                        threads__moderation_state=ModerationState.VISIBLE,
+                    ),
+                )
+            )
+            .filter(recent_posts__gt=0)
+            .order_by("-recent_posts", "name")[: max(limit, MOST_ACTIVE_KEPT)]
+        )
+        if days in MOST_ACTIVE_DAYS:
+            cache.set(key, [(g.pk, g.recent_posts) for g in ranked], MOST_ACTIVE_TTL)
+        return ranked[:limit]
+    counts = dict(ranking)
+    groups: list[Any] = list(public.filter(pk__in=counts))
+    for group in groups:
+        group.recent_posts = counts[group.pk]
+    groups.sort(key=lambda g: (-counts[g.pk], g.name))
+    return groups[:limit]
 
 
 def group_members(space: Space) -> QuerySet[Membership]:
@@ -132,6 +160,29 @@ def space_animators(space: Space) -> QuerySet[Membership]:
     return Membership.objects.filter(space=space, role__gte=Role.ANIMATOR).select_related("user")
 
 
+def _profile_visible_q(viewer: Any, prefix: str) -> Q:
+    """accounts.selectors.people_visible_to as a filter on a relation to
+    User (`prefix`, e.g. "user__"): on the joined row's columns, instead of
+    `user IN (SELECT … FROM every person)`. tests/test_perf_spaces_members.py
+    checks that both agree."""
+    q = Q(**{f"{prefix}is_active": True, f"{prefix}erased_at__isnull": True})
+    if viewer.is_authenticated and viewer.is_staff:
+        return q
+    if viewer.is_authenticated:
+        return q & (
+            Q(
+                **{
+                    f"{prefix}profile_visibility__in": [
+                        ProfileVisibility.PUBLIC,
+                        ProfileVisibility.SIGNED_IN,
+                    ]
+                }
+            )
+            | Q(**{f"{prefix}pk": viewer.pk})
+        )
+    return q & Q(**{f"{prefix}profile_visibility": ProfileVisibility.PUBLIC})
+
+
 def group_members_visible_to(
     *, space: Space, viewer: Any, manager: bool = False
 ) -> QuerySet[Membership]:
@@ -140,16 +191,22 @@ def group_members_visible_to(
     members = group_members(space).filter(user__erased_at=None)
     if manager:
         return members
-    return members.filter(user__in=people_visible_to(viewer).values("pk"))
+    return members.filter(_profile_visible_q(viewer, "user__"))
+
+
+def group_faces(*, space: Space, viewer: Any) -> QuerySet[Membership]:
+    """The members a group page shows as a preview: animators and moderators
+    first, then the newest members. Not by name, as the members page is: in a
+    group of 20,000 that would sort them all for a dozen faces."""
+    return group_members_visible_to(space=space, viewer=viewer).order_by("-role", "-joined_at")
 
 
 def space_member_count(space: Space) -> int:
-    """How many people belong to the space: a group's active members; the
-    people of a section, of a federation's sections, or everyone (national)."""
+    """How many people belong to the space: a group's active members (its
+    stored count); the people of a section, of a federation's sections, or
+    everyone (national)."""
     if space.is_group:
-        return Membership.objects.filter(
-            space=space, user__is_active=True, user__erased_at=None
-        ).count()
+        return space.active_member_count
     if space.unit is None:
         return 0
     people = get_user_model().objects.filter(is_active=True, erased_at=None)

@@ -1,7 +1,10 @@
 from typing import Any
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -78,9 +81,47 @@ def group_create(
         )
         if image is not None:
             group.image.save(image.name or "image.jpg", image, save=False)
+        group.active_member_count = 1 if creator.is_active else 0
         group.save()
         Membership.objects.create(space=group, user=creator, role=Role.ANIMATOR)
     return group
+
+
+def _count_member(*, space: Space, user: Any, delta: int) -> None:
+    """Add `delta` to the group's stored member count if the person counts
+    (an active account); call inside the transaction that adds or removes
+    the membership."""
+    if user.is_active and user.erased_at is None:
+        Space.objects.filter(pk=space.pk).update(
+            active_member_count=F("active_member_count") + delta
+        )
+
+
+def member_counts_recount(*, spaces: QuerySet[Space] | None = None, user: Any | None = None) -> int:
+    """Count again the stored active members of `spaces` (default: every
+    group), or of the groups `user` belongs to: after memberships written in
+    bulk (dataset, demo, admin) or after an account's `is_active` changed
+    (a ban, an erasure). One UPDATE; returns the number of spaces."""
+    if spaces is None:
+        spaces = Space.objects.groups()
+    if user is not None:
+        spaces = spaces.filter(pk__in=Membership.objects.filter(user=user).values("space_id"))
+    active = (
+        Membership.objects.filter(space=OuterRef("pk"), user__is_active=True, user__erased_at=None)
+        .order_by()
+        .values("space")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return spaces.update(active_member_count=Coalesce(Subquery(active), 0))
+
+
+def most_active_forget() -> None:
+    """Drop the cached "most active" ranking: a group made public enters it
+    at once (one hidden or made private leaves it at once anyway)."""
+    from membrane.spaces.selectors import MOST_ACTIVE_DAYS, most_active_key
+
+    cache.delete_many([most_active_key(days) for days in MOST_ACTIVE_DAYS])
 
 
 def group_update(*, group: Space, image: ContentFile[bytes] | None = None, **fields: Any) -> Space:
@@ -93,6 +134,8 @@ def group_update(*, group: Space, image: ContentFile[bytes] | None = None, **fie
     if image is not None:
         group.image.save(image.name or "image.jpg", image, save=False)
     group.save()
+    if "visibility" in fields:
+        most_active_forget()
     return group
 
 
@@ -100,7 +143,9 @@ def group_join(*, group: Space, user: Any) -> Membership:
     """Join a group (the caller checked `can_join_space`). Accepts a pending
     invitation if there is one."""
     with transaction.atomic():
-        membership, _created = Membership.objects.get_or_create(space=group, user=user)
+        membership, created = Membership.objects.get_or_create(space=group, user=user)
+        if created:
+            _count_member(space=group, user=user, delta=1)
         Invitation.objects.filter(space=group, user=user, accepted_at=None).update(
             accepted_at=timezone.now()
         )
@@ -123,6 +168,7 @@ def group_leave(*, group: Space, user: Any) -> None:
             if others.exists() and not other_animators.exists():
                 raise SpaceError(_("Name another animator before leaving: the group needs one."))
         membership.delete()
+        _count_member(space=group, user=user, delta=-1)
     forget_roles(group)
 
 
@@ -155,7 +201,11 @@ def join_request_decide(*, join_request: JoinRequest, by: Any, accept: bool) -> 
         join_request.decided_at = timezone.now()
         join_request.save(update_fields=["status", "decided_by", "decided_at"])
         if accept:
-            Membership.objects.get_or_create(space=join_request.space, user=join_request.user)
+            _membership, created = Membership.objects.get_or_create(
+                space=join_request.space, user=join_request.user
+            )
+            if created:
+                _count_member(space=join_request.space, user=join_request.user, delta=1)
             forget_roles(join_request.space)
             transaction.on_commit(
                 lambda: notify(

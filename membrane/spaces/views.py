@@ -42,6 +42,7 @@ from membrane.spaces.permissions import (
 )
 from membrane.spaces.selectors import (
     group_directory,
+    group_faces,
     group_members_visible_to,
     has_pending_invitation,
     invitable_people,
@@ -153,7 +154,7 @@ def _space_page(
             "can_start_thread": can_start_thread(user, space),
         }
         if space.is_group:
-            context["faces"] = group_members_visible_to(space=space, viewer=user)[:FACES_SHOWN]
+            context["faces"] = group_faces(space=space, viewer=user)[:FACES_SHOWN]
         if request.htmx and status == 200:
             return render(request, "spaces/space_detail.html#threads", context)
     return render(request, "spaces/space_detail.html", context, status=status)

@@ -41,17 +41,23 @@ def section_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "query": query})
 
 
+# As many people a page as a group's members page.
+MEMBERS_PER_PAGE = 50
+
+
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Unit.objects.sections().select_related("parent__parent"), slug=slug)
     members, total = section_members(section=section, viewer=request.user)
+    # A page of members: a section may have thousands.
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "territory/section_detail.html",
         {
             "section": section,
-            "members": members,
+            "members": page,
             "member_total": total,
-            "hidden_count": total - len(members),
+            "hidden_count": total - page.paginator.count,
             "animators": unit_animators(section),
             "is_member": request.user.is_authenticated and request.user.section_id == section.pk,
             "can_animate": can_animate(request.user, section),

@@ -22,7 +22,7 @@ PHONE_WIDTH = 375
 
 def log_in_english(page: Page, live_server: Any, person: Any) -> None:
     page.goto(live_server.url + "/")
-    page.locator("form.lang button[value='en']").click()
+    page.locator(".lang a[hreflang='en']").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.goto(live_server.url + reverse("account_login"))
     main = page.get_by_role("main")

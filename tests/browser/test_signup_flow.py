@@ -29,7 +29,7 @@ def test_a_person_joins_confirms_and_finds_their_section(
     axe_check(page)
 
     # The site speaks French first; this visitor prefers English.
-    page.locator("form.lang button[value='en']").click()
+    page.locator(".lang a[hreflang='en']").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     header = page.get_by_role("navigation", name="Main navigation")

@@ -36,6 +36,11 @@ _EXEMPT_PREFIXES = (
     "/accounts/logout/",
     "/charte/",
     "/i18n/",
+    # What every page loads or links to: a redirect of the stylesheet or the
+    # logo to the activation page would draw a new secret behind the form.
+    "/langue/",
+    "/theme.css",
+    "/logo/",
     "/static/",
     "/media/",
 )

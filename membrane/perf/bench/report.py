@@ -158,6 +158,12 @@ def _queries(r: dict[str, Any]) -> str:
     return f"{r['queries_min']}-{r['queries_max']}"
 
 
+def _page_cache_sentence(seconds: int | None) -> str:
+    if not seconds:
+        return "anonymous pages built at each request (no page cache)."
+    return f"anonymous pages served from the page cache ({seconds} s), signed-in ones built."
+
+
 def markdown(run: dict[str, Any]) -> str:
     """The tables of one run, for docs/performance.md."""
     m = run["machine"]
@@ -168,7 +174,8 @@ def markdown(run: dict[str, Any]) -> str:
         f"Python {m['python']}, granian {m['granian']} ({c['server']}); load average "
         f"{'/'.join(str(x) for x in m.get('load_average', []))} at the start; load from "
         f"another process on 127.0.0.1, {c['concurrency']} connections, "
-        f"{c['warmup']:g} s warm-up then {c['duration']:g} s per line. "
+        f"{c['warmup']:g} s warm-up then {c['duration']:g} s per line; "
+        f"{_page_cache_sentence(c.get('anonymous_page_cache'))} "
         f"Targets: {_targets_sentence(run['targets'])}",
         "",
         "| Page or endpoint | Who | req/s | vs bare | p50 ms | p95 ms | p99 ms | SQL/req "

@@ -37,7 +37,7 @@ from membrane.ideas.permissions import SUPPORTABLE
 from membrane.ideas.services import box_open, idea_submit
 from membrane.moderation.models import ModerationState
 from membrane.spaces.models import Membership, Role, Space
-from membrane.spaces.services import group_create
+from membrane.spaces.services import group_create, member_counts_recount
 from membrane.territory.models import Unit
 
 BENCH_DOMAIN = "bench.membrane.localhost"
@@ -106,6 +106,7 @@ def pick_targets() -> Targets:
     public_spaces = Space.objects.filter(visibility=Space.Visibility.PUBLIC).filter(visible)
     thread = (
         Thread.objects.filter(visible, space__in=public_spaces, idea__isnull=True)
+        .exclude(space__name=BENCH_GROUP_NAME)
         .annotate(n=Count("posts"))
         .order_by("-n", "pk")
         .first()
@@ -146,6 +147,7 @@ def pick_targets() -> Targets:
         User.objects.filter(
             profile_visibility=ProfileVisibility.PUBLIC, is_active=True, erased_at=None
         )
+        .exclude(email__endswith=f"@{BENCH_DOMAIN}")
         .annotate(n=Count("posts"))
         .order_by("-n", "pk")
         .first()
@@ -227,6 +229,7 @@ def prepare_writes(*, people: int) -> WriteTargets:
             for person in bench_people
             if person.pk not in existing
         )
+        member_counts_recount(spaces=Space.objects.filter(pk=group.pk))
         thread = Thread.objects.filter(space=group, idea__isnull=True).order_by("pk").first()
         if thread is None:
             thread = thread_create(

@@ -72,6 +72,8 @@ def generate_groups(world: World, loader: Loader) -> None:
                 world.spaces[world.group_spaces[k]].animator,
                 as_datetime(created),
                 normalize_for_search(f"{name} {description}"),
+                # Every generated person is active: the stored count is the size.
+                len(world.spaces[world.group_spaces[k]].people),
             )
 
     loader.write(
@@ -87,6 +89,7 @@ def generate_groups(world: World, loader: Loader) -> None:
             "created_by_id",
             "created_at",
             "search_key",
+            "active_member_count",
         ],
         spaces(),
     )

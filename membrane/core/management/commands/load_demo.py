@@ -44,6 +44,7 @@ from membrane.core.demo_moderation import load_moderation, moderation_loaded
 from membrane.engagement.demo import engagement_loaded, load_engagement
 from membrane.events.demo import events_loaded, load_events
 from membrane.quizzes.demo import load_quizzes
+from membrane.spaces.services import member_counts_recount
 from membrane.territory.models import Animator, Unit
 from membrane.territory.services import national_unit, section_create
 
@@ -247,6 +248,7 @@ class Command(BaseCommand):
             if not ideas_loaded():
                 self._ideas()
             self._mobilisation()
+            member_counts_recount()
             self.stdout.write(
                 f"The demo is already loaded ({STAFF_EMAIL} and the demo groups exist): "
                 "nothing to do."
@@ -269,6 +271,8 @@ class Command(BaseCommand):
             if not ideas_loaded():
                 self._ideas()
             self._mobilisation()
+        # The demo writes memberships in bulk, past the services that count them.
+        member_counts_recount()
         self._logins()
 
     def _ideas(self) -> None:

@@ -60,6 +60,12 @@ class Command(BaseCommand):
         parser.add_argument("--output-dir", default=str(settings.VAR_DIR / "perf"))
         parser.add_argument("--update-docs", action="store_true")
         parser.add_argument(
+            "--no-page-cache",
+            action="store_true",
+            help="Serve anonymous visitors without the page cache "
+            "(ANONYMOUS_PAGE_CACHE_SECONDS=0): what each page costs to build.",
+        )
+        parser.add_argument(
             "--explain",
             action="store_true",
             help="No server: each key page in this process, its SQL time and its slowest "
@@ -106,6 +112,7 @@ class Command(BaseCommand):
         stamp = started.strftime("%Y%m%dT%H%M%SZ")
         out_dir = Path(options["output_dir"])
         port = options["port"] or free_port(HOST)
+        page_cache = 0 if options["no_page_cache"] else settings.ANONYMOUS_PAGE_CACHE_SECONDS
         server = Server(
             host=HOST,
             port=port,
@@ -115,6 +122,7 @@ class Command(BaseCommand):
                 # A query that outlives the client's timeout is cut rather than
                 # left to weigh on the next lines (PostgreSQL; libpq reads it).
                 "PGOPTIONS": f"-c statement_timeout={int(TIMEOUT * 1000)}",
+                "ANONYMOUS_PAGE_CACHE_SECONDS": str(page_cache),
             },
         )
         self.stdout.write(f"Server on http://{HOST}:{port} ({options['dataset']}, {db})")
@@ -143,6 +151,7 @@ class Command(BaseCommand):
                 "warmup": options["warmup"],
                 "conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE"),
                 "cache": settings.CACHES["default"]["BACKEND"],
+                "anonymous_page_cache": page_cache,
             },
             "targets": targets.as_dict(),
             "bare_rps": bare_rps,
