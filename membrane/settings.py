@@ -257,6 +257,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 POSTING_RATE_LIMIT = env_int("POSTING_RATE_LIMIT", 30)
 # Seconds an anonymous visitor's page is served from the cache
 # (membrane.core.anonymous_cache); 0 turns it off, as DEBUG does by default.
+# Seconds the platform-wide « Que sont devenues vos idées ? » figures are kept
+# (membrane.ideas.selectors.platform_report); 0 computes them at each request.
+IDEAS_REPORT_CACHE_SECONDS = env_int("IDEAS_REPORT_CACHE_SECONDS", 0 if DEBUG else 60)
 ANONYMOUS_PAGE_CACHE_SECONDS = env_int("ANONYMOUS_PAGE_CACHE_SECONDS", 0 if DEBUG else 10)
 POSTING_RATE_WINDOW = env_int("POSTING_RATE_WINDOW", 10 * 60)
 

@@ -57,6 +57,7 @@ def _clean_cache(settings, tmp_path):
     # Tests read pages right after writing: tests/test_anonymous_cache.py
     # turns the anonymous page cache back on.
     settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
+    settings.IDEAS_REPORT_CACHE_SECONDS = 0
     # A private in-memory cache per test: rate limits and cached settings never
     # leak between tests, and tests without the database can still run.
     settings.CACHES = {

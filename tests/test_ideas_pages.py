@@ -589,3 +589,35 @@ def test_the_box_page_makes_as_many_queries_with_themes_for_3_ideas_as_for_30(
     assert count_queries(client, f"{box_url(box)}?theme=sante") == count_queries(
         client, f"{box_url(box)}?theme=ecologie"
     )
+
+
+def test_the_report_lists_the_boxes_fifty_a_page(client, staff, monkeypatch):
+    from membrane.ideas import views as ideas_views
+    from tests.spaces_factories import GroupFactory
+
+    monkeypatch.setattr(ideas_views, "BOXES_PER_PAGE", 2)
+    for name in ("Alpha", "Bravo", "Charlie"):
+        box_open(space=GroupFactory(name=f"Groupe {name}"), by=staff)
+
+    first = client.get(REPORT_URL).content.decode()
+    second = client.get(REPORT_URL, {"boxes": 2}).content.decode()
+
+    assert "Groupe Alpha" in first and "Groupe Bravo" in first and "Groupe Charlie" not in first
+    assert '?boxes=2" rel="next"' in first
+    assert "Groupe Charlie" in second and "Groupe Alpha" not in second
+    assert '?boxes=1" rel="prev"' in second
+    # A hand-edited page number is not an error.
+    assert client.get(REPORT_URL, {"boxes": "beaucoup"}).status_code == 200
+
+
+def test_the_platform_figures_are_kept_a_minute_when_asked(
+    client, idea, section_animator, settings
+):
+    settings.IDEAS_REPORT_CACHE_SECONDS = 60
+    client.force_login(section_animator)
+    assert idea.title not in client.get(REPORT_URL).content.decode()  # not retained yet
+    idea_answer(by=section_animator, idea=idea, status=Status.RETAINED, text="Oui !")
+    # Still the figures of a moment ago: the cache holds them.
+    assert idea.title not in client.get(REPORT_URL).content.decode()
+    settings.IDEAS_REPORT_CACHE_SECONDS = 0
+    assert idea.title in client.get(REPORT_URL).content.decode()

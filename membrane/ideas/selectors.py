@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -178,3 +180,33 @@ def box_report(*, box: IdeaBox | None = None, now: datetime | None = None) -> di
         "median_days_to_answer": statistics.median(delays) if delays else None,
         "overdue": _overdue(owed, now),
     }
+
+
+# The platform-wide report reads every step over its threshold and ranks
+# every retained idea by its supports: kept a short while in the cache (the
+# same for everyone; each reader's own filtering happens after).
+PLATFORM_REPORT_KEY = "ideas-platform-report"
+HIGHLIGHTS_SCANNED = 200
+
+
+def platform_report() -> tuple[dict[str, Any], list[Idea]]:
+    """The report of all boxes and the most supported retained and
+    implemented ideas (at most HIGHLIGHTS_SCANNED, visible ones), cached
+    IDEAS_REPORT_CACHE_SECONDS: the figures may be that much behind."""
+    seconds = settings.IDEAS_REPORT_CACHE_SECONDS
+    if seconds > 0 and (held := cache.get(PLATFORM_REPORT_KEY)) is not None:
+        figures, retained = held
+        return figures, retained
+    figures = box_report()
+    retained = list(
+        Idea.objects.filter(
+            status__in=[Status.IMPLEMENTED, Status.RETAINED],
+            moderation_state=ModerationState.VISIBLE,
+        )
+        .select_related("box__space__unit")
+        .annotate(support_count=Count("supports"), status_rank=STATUS_ORDER)
+        .order_by("status_rank", "-support_count", "-pk")[:HIGHLIGHTS_SCANNED]
+    )
+    if seconds > 0:
+        cache.set(PLATFORM_REPORT_KEY, (figures, retained), seconds)
+    return figures, retained

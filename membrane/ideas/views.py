@@ -31,7 +31,7 @@ from membrane.conversations.selectors import POSTS_PER_PAGE, post_page_number, p
 from membrane.conversations.views import HELD_NOTICE
 from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from membrane.ideas.forms import AnswerForm, BoxForm, CommentForm, IdeaForm, MergeForm
-from membrane.ideas.models import Idea, IdeaBox, Status, Step, Support, Theme
+from membrane.ideas.models import Idea, IdeaBox, Step, Support, Theme
 from membrane.ideas.permissions import (
     access_box,
     access_idea,
@@ -47,10 +47,10 @@ from membrane.ideas.permissions import (
     support_refusal,
 )
 from membrane.ideas.selectors import (
-    STATUS_ORDER,
     box_report,
     days_waiting,
     due_at,
+    platform_report,
     public_report,
     similar_ideas,
     themes_of_box,
@@ -80,33 +80,39 @@ IDEAS_PER_PAGE = 30
 # As many comments a page as messages on a thread's page.
 COMMENTS_PER_PAGE = POSTS_PER_PAGE
 HIGHLIGHTS = 20
-HIGHLIGHTS_SCANNED = 200
+BOXES_PER_PAGE = 50
 
 # "Que sont devenues vos idées ?"
 
 
 def report(request: HtmxHttpRequest) -> HttpResponse:
     may_view = viewable(request.user)
-    retained = (
-        Idea.objects.filter(
-            status__in=[Status.IMPLEMENTED, Status.RETAINED],
-            moderation_state=ModerationState.VISIBLE,
-        )
-        .select_related("box__space__unit")
-        .annotate(support_count=Count("supports"), status_rank=STATUS_ORDER)
-        .order_by("status_rank", "-support_count", "-pk")[:HIGHLIGHTS_SCANNED]
-    )
-    boxes = (
+    page = _page_number(request.GET.get("boxes"))
+    # One more than shown tells whether a next page exists, without a count.
+    start = (page - 1) * BOXES_PER_PAGE
+    boxes = list(
         IdeaBox.objects.select_related("space")
         .annotate(idea_count=Count("ideas"))
-        .order_by("space__kind", "space__name")
+        .order_by("space__kind", "space__name", "pk")[start : start + BOXES_PER_PAGE + 1]
     )
+    figures, retained = platform_report()
     context = {
-        "report": public_report(box_report(), request.user),
+        "report": public_report(figures, request.user),
         "highlights": [idea for idea in retained if may_view(idea.box.space)][:HIGHLIGHTS],
-        "boxes": boxes,
+        "boxes": boxes[:BOXES_PER_PAGE],
+        "boxes_previous": page - 1 if page > 1 else None,
+        "boxes_next": page + 1 if len(boxes) > BOXES_PER_PAGE else None,
     }
     return render(request, "ideas/report.html", context)
+
+
+def _page_number(raw: str | None) -> int:
+    """A page number from the query string: 1 for anything else than a
+    positive integer (a hand-edited link is not an error)."""
+    try:
+        return max(1, min(int(raw or 1), 10_000))
+    except ValueError:
+        return 1
 
 
 # A box
