@@ -53,6 +53,9 @@ class PostFactory(factory.django.DjangoModelFactory):
         model = Post
 
     thread = factory.SubFactory(ThreadFactory)
+    # As the services write them: the thread's space; a reply unless first.
+    space = factory.LazyAttribute(lambda post: post.thread.space)
+    is_reply = factory.LazyAttribute(lambda post: Post.objects.filter(thread=post.thread).exists())
     author = factory.SubFactory(UserFactory)
     body = "Je propose qu'on en parle."
     body_html = "<p>Je propose qu'on en parle.</p>"

@@ -32,10 +32,15 @@ MANY = 35
 # (page, who) -> queries, through the test client (sessions and cache in memory:
 # the benchmark's server, with cached_db sessions and the database cache, adds
 # their reads, as its SQL/req column shows).
+# On PostgreSQL the feed first reads its candidates' ids, space by space and
+# followed person by person (conversations/feed.py): one query more, which
+# keeps its cost flat with the platform's size.
+FEED_CANDIDATES = 1 if connection.vendor == "postgresql" else 0
+
 PINNED = {
     ("home", "anonymous"): 0,
-    ("home", "signed-in"): 7,
-    ("feed", "signed-in"): 7,
+    ("home", "signed-in"): 7 + FEED_CANDIDATES,
+    ("feed", "signed-in"): 7 + FEED_CANDIDATES,
     ("section", "anonymous"): 4,
     # The paginator counts the listed members (the page shows 50 of them).
     ("section", "signed-in"): 10,
@@ -60,7 +65,7 @@ PINNED = {
     ("search", "anonymous"): 6,
     ("search", "signed-in"): 11,
     ("insights, largest group", "signed-in"): 9,
-    ("API feed", "signed-in"): 6,
+    ("API feed", "signed-in"): 6 + FEED_CANDIDATES,
     ("API thread posts", "anonymous"): 3,
     ("API thread posts", "signed-in"): 5,
     ("API idea box ideas", "anonymous"): 4,

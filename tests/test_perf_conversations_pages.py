@@ -193,3 +193,34 @@ def test_an_author_without_readable_posts_has_no_contributions(group, member):
     outsider = UserFactory()
 
     assert list(recent_contributions(person=outsider, viewer=member)) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_the_count_reads_the_indexes_and_a_common_word_is_walked(db):
+    # The count on the GIN bitmap (fast whatever the word; an exact bitmap),
+    # the page of a common word by walking the newest posts.
+    with search_module._planned(walk=False), connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == "64MB"
+    with search_module._planned(walk=True), connection.cursor() as cursor:
+        cursor.execute("SHOW enable_bitmapscan")
+        assert cursor.fetchone()[0] == "off"
+    # SET LOCAL: nothing outlives the search.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+
+
+def test_the_posts_are_counted_without_ranking_them(group, member, monkeypatch):
+    monkeypatch.setattr(search_module, "MAX_COUNTED", 2)
+    thread = ThreadFactory(space=group, author=member, title="Logement")
+    for _ in range(4):
+        PostFactory(thread=thread, author=member, body="logement", search_key="logement")
+
+    page = search(viewer=member, query="logement", kinds=(POSTS,))[POSTS]
+
+    assert page.paginator.counted is not page.paginator.object_list
+    assert (page.paginator.count, page.paginator.more_than_counted) == (2, True)
+    assert len(page.object_list) == 2  # the pages stop at the cap

@@ -39,6 +39,8 @@ class Thread(Moderated):
             models.Index(fields=["space", "-pinned", "-last_activity_at"]),
             # The feeds' newest threads: walked newest first, not all sorted.
             models.Index(fields=["-created_at"], name="thread_recent"),
+            # A space's newest threads (the feed reads them space by space).
+            models.Index(fields=["space", "-created_at", "-id"], name="thread_space_recent"),
         ]
 
     def __str__(self) -> str:
@@ -52,6 +54,18 @@ class Post(Moderated):
     thread = models.ForeignKey(
         Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts"
     )
+    # Denormalised from the thread (threads never change space): the feed
+    # reads a space's newest posts on one index instead of the platform's.
+    space = models.ForeignKey(
+        "spaces.Space",
+        verbose_name=_("space"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # post_space_recent starts with it
+    )
+    # False for a thread's opening post (its first), set when it is written:
+    # the feed lists replies without looking for an earlier post each time.
+    is_reply = models.BooleanField(_("reply"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -84,6 +98,7 @@ class Post(Moderated):
             models.Index(fields=["thread", "created_at"]),
             # A person's latest posts (profiles), without walking everyone's.
             models.Index(fields=["author", "-created_at"], name="post_author_recent"),
+            models.Index(fields=["space", "-created_at", "-id"], name="post_space_recent"),
         ]
         # PostgreSQL also has full-text and trigram indexes for the search,
         # made by migration 0004 (not declared here: SQLite has no GIN).

@@ -18,11 +18,13 @@ of `_threads` and `_posts`. Counts stop at MAX_COUNTED.
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, Left
 from django.utils.functional import cached_property
@@ -54,10 +56,15 @@ class CappedPaginator(Paginator[Any]):
 
     more_than_counted = False
 
+    def __init__(self, object_list: Any, per_page: int, *, counted: Any = None) -> None:
+        super().__init__(object_list, per_page)
+        # What to count when it is cheaper than the list itself: the same rows.
+        self.counted = object_list if counted is None else counted
+
     @cached_property
     def count(self) -> int:
         # Unordered, ids only: neither ranks nor excerpts are computed.
-        matches = cast("QuerySet[Any]", self.object_list).order_by().values("pk")
+        matches = cast("QuerySet[Any]", self.counted).order_by().values("pk")
         counted: int = matches[: MAX_COUNTED + 1].count()
         self.more_than_counted = counted > MAX_COUNTED
         return min(counted, MAX_COUNTED)
@@ -92,7 +99,51 @@ def search(
         GROUPS: lambda: _spaces(viewer, words),
         PEOPLE: lambda: _people(viewer, words),
     }
-    return {kind: CappedPaginator(finders[kind](), PAGE_SIZE).get_page(page) for kind in kinds}
+    results = {}
+    for kind in kinds:
+        counted = _post_matches(viewer, query, words) if kind == POSTS else None
+        paginator = CappedPaginator(finders[kind](), PAGE_SIZE, counted=counted)
+        if kind not in (THREADS, POSTS):
+            results[kind] = paginator.get_page(page)
+            continue
+        with _planned(walk=False):
+            paginator.count  # noqa: B018 - counted here, on the indexes
+        # Threads are ranked among all their matches: always the bitmap.
+        with _planned(walk=kind == POSTS and paginator.more_than_counted):
+            results[kind] = paginator.get_page(page)
+            results[kind].object_list = list(results[kind].object_list)
+    return results
+
+
+@contextmanager
+def _planned(*, walk: bool) -> Iterator[None]:
+    """How PostgreSQL finds the matches: from the GIN indexes (a bitmap),
+    or by walking the newest rows and testing each one. The bitmap is fast
+    for a rare word and slow for a word in a tenth of all posts; the walk is
+    the reverse, and for a rare word it computes `to_tsvector` for every
+    post (135 s at party scale). The planner's estimates cannot tell them
+    apart; the capped count, always made on the bitmap (it stops at
+    MAX_COUNTED + 1 rows), can: a count that reaches the cap means a
+    common word, walked."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if walk:
+        settings = {"enable_bitmapscan": "off"}
+    else:
+        # An exact bitmap: one that outgrows work_mem turns lossy, and every
+        # post of a lossy page has its to_tsvector computed again (77 s for
+        # a word in a tenth of all posts).
+        settings = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "'64MB'"}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, value in settings.items():
+            cursor.execute(f"SET LOCAL {name} = {value}")
+        yield
+        # Inside an outer transaction (a test, a caller's atomic block), SET
+        # LOCAL would last until its end: back to the defaults now. (On an
+        # error, rolling back to the savepoint undoes the settings too.)
+        for name in settings:
+            cursor.execute(f"SET LOCAL {name} TO DEFAULT")
 
 
 def _full_text() -> bool:
@@ -115,6 +166,13 @@ def _threads(viewer: Any, query: str, words: list[str]) -> QuerySet[Thread]:
     return ranked.order_by("-rank", "-last_activity_at", "-pk")
 
 
+def _post_matches(viewer: Any, query: str, words: list[str]) -> QuerySet[Post]:
+    """The readable posts that match, unordered: what is counted."""
+    if not _full_text():
+        return readable_posts(viewer).filter(_every_word("search_key", words))
+    return matching(readable_posts(viewer), "body", query, words)
+
+
 def _posts(viewer: Any, query: str, words: list[str]) -> QuerySet[Post]:
     posts = (
         readable_posts(viewer)
@@ -127,7 +185,7 @@ def _posts(viewer: Any, query: str, words: list[str]) -> QuerySet[Post]:
         return found.order_by("-created_at", "-pk")
     # A common word matches a large share of all posts: only the newest
     # MAX_COUNTED matches (and one to tell there are more) are ranked.
-    newest = matching(posts, "body", query, words).order_by("-created_at", "-pk")
+    newest = _post_matches(viewer, query, words).order_by("-created_at", "-pk")
     shown = posts.filter(pk__in=newest.values("pk")[: MAX_COUNTED + 1])
     ranked = matching(shown, "body", query, words)
     return ranked.order_by("-rank", "-created_at", "-pk")

@@ -193,6 +193,8 @@ def _post_insert(*, author: Any, thread: Thread, body: str, quoted: Post | None)
     people = mentioned_people(body)
     post = Post.objects.create(
         thread=thread,
+        space_id=thread.space_id,
+        is_reply=is_reply,
         author=author,
         body=body,
         body_html=render_post_body(body, people),

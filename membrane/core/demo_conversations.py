@@ -2318,10 +2318,12 @@ class _Builder:
         revisions: list[PostRevision] = []
         mentions: list[tuple[_Post, User]] = []
         for planned in self.threads:
-            for p in planned.posts:
+            for position, p in enumerate(planned.posts):
                 people = self._mentioned(p.body)
                 p.row = Post(
                     thread=planned.row,
+                    space=planned.room.space,
+                    is_reply=position > 0,
                     author=p.author,
                     body=p.body,
                     body_html=self._render(p.body, people, rendered) if p.body else "",

@@ -94,6 +94,8 @@ def generate_conversations(world: World, loader: Loader) -> None:
                 yield (
                     post_id,
                     thread_id,
+                    space.id,
+                    position > 0,
                     author,
                     body,
                     html,
@@ -113,6 +115,8 @@ def generate_conversations(world: World, loader: Loader) -> None:
         [
             "id",
             "thread_id",
+            "space_id",
+            "is_reply",
             "author_id",
             "body",
             "body_html",
