@@ -117,7 +117,7 @@ def test_the_theme_stylesheet_holds_the_instance_colour(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/css")
     assert "--primary: #123abc;" in response.content.decode()
-    instance.primary_colour = "red;}body{x"
+    instance.primary_colour = "red;}{x"  # 7 characters, not a colour
     instance.save()
     forget_instance_settings()
     assert "--primary: #8a1538;" in client.get("/theme.css").content.decode()

@@ -134,16 +134,26 @@ def _planned(*, walk: bool) -> Iterator[None]:
         # An exact bitmap: one that outgrows work_mem turns lossy, and every
         # post of a lossy page has its to_tsvector computed again (77 s for
         # a word in a tenth of all posts).
-        settings = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "'64MB'"}
+        settings = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "64MB"}
+    names = list(settings)
     with transaction.atomic(), connection.cursor() as cursor:
-        for name, value in settings.items():
-            cursor.execute(f"SET LOCAL {name} = {value}")
+        # One query sets them all (set_config, local to the transaction)
+        # and reads what they were, one puts them back.
+        cursor.execute(
+            "SELECT "
+            + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+            [part for name in names for part in (name, name, settings[name])],
+        )
+        row = cursor.fetchone()
+        before = dict(zip(names, row[0::2], strict=True))
         yield
-        # Inside an outer transaction (a test, a caller's atomic block), SET
-        # LOCAL would last until its end: back to the defaults now. (On an
-        # error, rolling back to the savepoint undoes the settings too.)
-        for name in settings:
-            cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+        # Inside an outer transaction (a test, a caller's atomic block), the
+        # settings would last until its end: put them back now. (On an
+        # error, rolling back to the savepoint undoes them too.)
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+            [part for name in names for part in (name, before[name])],
+        )
 
 
 def _full_text() -> bool:
