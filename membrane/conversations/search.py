@@ -140,8 +140,7 @@ def _planned(*, walk: bool) -> Iterator[None]:
         # One query sets them all (set_config, local to the transaction)
         # and reads what they were, one puts them back.
         cursor.execute(
-            "SELECT "
-            + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+            "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
             [part for name in names for part in (name, name, settings[name])],
         )
         row = cursor.fetchone()
