@@ -131,3 +131,22 @@ def test_the_language_link_sets_the_cookie_and_stays_on_the_site(client, setting
     assert elsewhere["Location"] == "/"
     unknown = client.get("/langue/xx/", {"next": "/groupes/"})
     assert unknown.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in unknown.cookies
+
+
+def test_the_benchmarks_bare_view_is_never_cached(cached, client, monkeypatch):
+    from membrane.core import anonymous_cache
+
+    touched = []
+
+    class Recorder:
+        def get(self, *args, **kwargs):
+            touched.append(args)
+
+        def set(self, *args, **kwargs):
+            touched.append(args)
+
+    monkeypatch.setattr(anonymous_cache, "cache", Recorder())
+    assert client.get("/_perf/bare/").status_code == 200
+    assert touched == []  # the bare view measures Django, not this cache
+    client.get("/groupes/")
+    assert touched  # while a page goes through it

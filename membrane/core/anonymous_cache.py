@@ -43,8 +43,14 @@ def _seconds() -> int:
     return int(getattr(settings, "ANONYMOUS_PAGE_CACHE_SECONDS", 0))
 
 
+# The benchmark's bare view measures Django itself, not this cache.
+_NEVER_CACHED_PREFIXES = ("/_perf/",)
+
+
 def _cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
+        return False
+    if request.path.startswith(_NEVER_CACHED_PREFIXES):
         return False
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and not any(
