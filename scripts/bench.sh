@@ -22,6 +22,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 "$ROOT/scripts/bootstrap.sh"
 PY="$ROOT/.venv/bin/python"
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 export DJANGO_SETTINGS_MODULE=membrane.settings
 unset DEBUG
 VAR_DIR="${MEMBRANE_VAR_DIR:-$ROOT/var}"
@@ -54,7 +56,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
         DB_NAME=membrane_bench_small
         export DATABASE_URL="postgres://$PG_USER@$PG_HOST:5432/$DB_NAME"
         NEW=0
-        if ! psql -h "$PG_HOST" -U "$PG_USER" -lqt | cut -d'|' -f1 | grep -qx " *$DB_NAME *"; then
+        if ! pg_database_exists "$DB_NAME"; then
             createdb -h "$PG_HOST" -U "$PG_USER" "$DB_NAME"
             NEW=1
         fi
@@ -73,11 +75,6 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 say "Database: $DATABASE_URL" | sed -E 's#://([^:/@]+):[^@]*@#://\1:***@#'
-"$PY" manage.py migrate --noinput --verbosity=0
-"$PY" manage.py createcachetable
-if command -v msgfmt >/dev/null 2>&1 && [ -n "$(find membrane/locale -name '*.po' 2>/dev/null | head -1)" ]; then
-    "$PY" manage.py compilemessages --ignore=.venv --ignore=var --verbosity=0
-fi
-"$PY" manage.py collectstatic --noinput --verbosity=0
+prepare_site
 say "Benchmark of '$DATASET'"
 exec "$PY" manage.py bench --dataset "$DATASET" "$@"

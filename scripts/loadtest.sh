@@ -21,6 +21,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 "$ROOT/scripts/bootstrap.sh"
 PY="$ROOT/.venv/bin/python"
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 export DJANGO_SETTINGS_MODULE=membrane.settings
 unset DEBUG
 PG_HOST="${PGHOST:-127.0.0.1}"
@@ -43,7 +45,7 @@ export REDIS_URL="${REDIS_URL:-${LOADTEST_REDIS_URL:-redis://127.0.0.1:6379/5}}"
 if [ -z "${DATABASE_URL:-}" ]; then
     DB_NAME=membrane_load_small
     export DATABASE_URL="postgres://$PG_USER@$PG_HOST:5432/$DB_NAME"
-    if ! psql -h "$PG_HOST" -U "$PG_USER" -lqt | cut -d'|' -f1 | grep -qx " *$DB_NAME *"; then
+    if ! pg_database_exists "$DB_NAME"; then
         createdb -h "$PG_HOST" -U "$PG_USER" "$DB_NAME"
         say "Loading the demo (the 'small' dataset)"
         "$PY" manage.py migrate --noinput --verbosity=0
@@ -52,11 +54,6 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 say "Database: $DATABASE_URL; cache: $REDIS_URL" | sed -E 's#://([^:/@]+):[^@]*@#://\1:***@#g'
-"$PY" manage.py migrate --noinput --verbosity=0
-"$PY" manage.py createcachetable
-if command -v msgfmt >/dev/null 2>&1 && [ -n "$(find membrane/locale -name '*.po' 2>/dev/null | head -1)" ]; then
-    "$PY" manage.py compilemessages --ignore=.venv --ignore=var --verbosity=0
-fi
-"$PY" manage.py collectstatic --noinput --verbosity=0
+prepare_site
 say "manage.py $COMMAND"
 exec "$PY" manage.py "$COMMAND" "$@"

@@ -6,21 +6,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from membrane.charter.services import current_charter_number
+from membrane.core.assets import PAGE_ASSET_PREFIXES
 
 # Paths a person may reach before accepting the new charter: reading it,
-# accepting it, leaving, changing language, and the API (which answers in JSON).
-_EXEMPT_PREFIXES = (
-    "/charte/",
-    "/accounts/logout/",
-    "/i18n/",
-    # Loaded by every page, the acceptance form included.
-    "/langue/",
-    "/theme.css",
-    "/logo/",
-    "/static/",
-    "/media/",
-    "/api/",
-)
+# accepting it, leaving, the API (which answers in JSON) and what every page loads.
+_EXEMPT_PREFIXES = ("/charte/", "/accounts/logout/", "/api/", *PAGE_ASSET_PREFIXES)
 
 
 class CharterAcceptanceMiddleware:

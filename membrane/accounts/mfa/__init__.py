@@ -23,26 +23,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from membrane.core.assets import PAGE_ASSET_PREFIXES
 from membrane.core.instance import get_instance_settings
 from membrane.moderation.permissions import is_moderator_somewhere
 
 # Reachable before activation: allauth's two-factor pages (activation,
 # recovery codes), re-authentication, email confirmation and sign-out, the
-# charter (its own middleware may ask first), language switching and files.
+# charter (its own middleware may ask first), and what every page loads.
 _EXEMPT_PREFIXES = (
     "/accounts/2fa/",
     "/accounts/reauthenticate/",
     "/accounts/confirm-email/",
     "/accounts/logout/",
     "/charte/",
-    "/i18n/",
-    # What every page loads or links to: a redirect of the stylesheet or the
-    # logo to the activation page would draw a new secret behind the form.
-    "/langue/",
-    "/theme.css",
-    "/logo/",
-    "/static/",
-    "/media/",
+    *PAGE_ASSET_PREFIXES,
 )
 # The verdict is kept in the session for this long (seconds), then checked
 # again: a person given a moderator role is asked within minutes, without a

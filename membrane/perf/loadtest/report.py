@@ -89,11 +89,14 @@ def loadtest_markdown(run: dict[str, Any]) -> str:
         "",
         _memory(run),
         "",
-        f"Verdict: **{'passed' if run['passes'] else 'FAILED'}**"
-        + ("" if run["passes"] else f" ({'; '.join(run['failures'])})")
-        + ".",
+        _verdict(run),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _verdict(run: dict[str, Any]) -> str:
+    failures = "" if run["passes"] else f" ({'; '.join(run['failures'])})"
+    return f"Verdict: **{'passed' if run['passes'] else 'FAILED'}**{failures}."
 
 
 def votepeak_markdown(run: dict[str, Any]) -> str:
@@ -138,9 +141,7 @@ def votepeak_markdown(run: dict[str, Any]) -> str:
         "",
         _memory(run),
         "",
-        f"Verdict: **{'passed' if run['passes'] else 'FAILED'}**"
-        + ("" if run["passes"] else f" ({'; '.join(run['failures'])})")
-        + ".",
+        _verdict(run),
     ]
     return "\n".join(lines) + "\n"
 

@@ -40,6 +40,20 @@ def cache_label() -> str:
     return "Redis" if "redis" in backend else "database"
 
 
+def run_header(
+    *, dataset: str, db: str, started: datetime, machine: dict[str, Any]
+) -> dict[str, Any]:
+    """What every load-test and vote-peak result starts with."""
+    return {
+        "dataset": dataset,
+        "db": db,
+        "started_at": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": bench_report.git_commit(),
+        "machine": machine,
+        "cache": cache_label(),
+    }
+
+
 def check_run(
     seen: dict[str, Any], stored: dict[str, list[str]], rss_peaks: list[float]
 ) -> dict[str, Any]:
@@ -147,12 +161,7 @@ class Command(BaseCommand):
         checked = check_run(seen, stored_writes(plan), rss_peaks)
         total_requests = checked["total"]["requests"]
         run: dict[str, Any] = {
-            "dataset": options["dataset"],
-            "db": db,
-            "started_at": started.strftime("%Y-%m-%d %H:%M UTC"),
-            "commit": bench_report.git_commit(),
-            "machine": machine,
-            "cache": cache_label(),
+            **run_header(dataset=options["dataset"], db=db, started=started, machine=machine),
             "config": {
                 "nodes": options["nodes"],
                 "server": "granian " + " ".join(GRANIAN_OPTIONS),

@@ -30,7 +30,7 @@ from membrane.perf.loadtest.accounting import (
 from membrane.perf.loadtest.nodes import node_env, web_nodes
 from membrane.perf.loadtest.plan import prepare_vote_plan, stored_supports
 from membrane.perf.loadtest.votepeak import Shot, drive, ledger_of, repeats_summary
-from membrane.perf.management.commands.loadtest import cache_label
+from membrane.perf.management.commands.loadtest import cache_label, run_header
 
 
 def peak_figures(shots: list[Shot]) -> dict[str, Any]:
@@ -145,12 +145,7 @@ class Command(BaseCommand):
             options["burst"],
         )
         run: dict[str, Any] = {
-            "dataset": options["dataset"],
-            "db": db,
-            "started_at": started.strftime("%Y-%m-%d %H:%M UTC"),
-            "commit": bench_report.git_commit(),
-            "machine": machine,
-            "cache": cache_label(),
+            **run_header(dataset=options["dataset"], db=db, started=started, machine=machine),
             "config": {
                 "count": count,
                 "ideas": ideas,
