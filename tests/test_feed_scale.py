@@ -12,7 +12,8 @@ import pytest
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from membrane.accounts.models import Follow
+from membrane.accounts.models import Follow, ProfileVisibility
+from membrane.accounts.selectors import people_visible_to
 from membrane.conversations import feed
 from membrane.conversations.models import Post
 from membrane.conversations.selectors import readable_posts, readable_threads
@@ -38,7 +39,7 @@ def old_feed_items(*, viewer: Any, cursor: str | None, limit: int) -> tuple[list
     sources = [
         (feed.THREAD, threads.exclude(author=viewer), "created_at"),
         (feed.POST, replies, "created_at"),
-        (feed.MEMBER, feed._new_members(viewer), "joined_at"),
+        (feed.MEMBER, old_new_members(viewer), "joined_at"),
     ]
     items = []
     for kind, queryset, time_field in sources:
@@ -50,6 +51,17 @@ def old_feed_items(*, viewer: Any, cursor: str | None, limit: int) -> tuple[list
         items = items[:limit]
         return items, items[-1].cursor
     return items, None
+
+
+def old_new_members(viewer: Any) -> Any:
+    """People joining the viewer's groups, read from all their memberships."""
+    my_groups = Membership.objects.filter(user=viewer).values("space_id")
+    visible_people = people_visible_to(viewer).values("pk")
+    return (
+        Membership.objects.filter(space__in=my_groups, user__in=visible_people)
+        .exclude(user=viewer)
+        .select_related("user", "space")
+    )
 
 
 def walk(items_of: Any, viewer: Any, limit: int) -> list[list[tuple[str, int]]]:
@@ -119,9 +131,38 @@ def varied_world(supporter, member, section, federation, other_section, staff):
     ):
         fields = {"author": member, **extra}
         dated += [(post, late) for post in PostFactory.create_batch(6, thread=thread, **fields)]
+    # People joining the groups, some whose profile the viewer may not see,
+    # gone or erased, with equal times; the newest ones hidden from most.
+    for number in range(30):
+        person = UserFactory(
+            profile_visibility=rng.choice(list(ProfileVisibility)),
+            is_active=rng.random() > 0.1,
+            erased_at=base if rng.random() < 0.1 else None,
+        )
+        group = (my_group, my_private_group, closed_group)[number % 3]
+        joined = Membership.objects.create(space=group, user=person)
+        dated.append((joined, rng.choice(times)))
+    # Newer than the "older" replies, and newest of their group but for
+    # people the supporter may not see: a per-group LIMIT counting those
+    # would hide them.
+    newcomers = []
+    for _ in range(2):
+        joined = Membership.objects.create(space=my_group, user=UserFactory())
+        newcomers.append(joined)
+        dated.append((joined, late - timedelta(seconds=30)))
+    for _ in range(5):
+        hidden = UserFactory(profile_visibility=ProfileVisibility.STAFF)
+        dated.append((Membership.objects.create(space=my_group, user=hidden), late))
     for obj, at in dated:
-        type(obj).objects.filter(pk=obj.pk).update(created_at=at)
-    return {"supporter": supporter, "member": member, "staff": staff, "older": older}
+        time_field = "joined_at" if isinstance(obj, Membership) else "created_at"
+        type(obj).objects.filter(pk=obj.pk).update(**{time_field: at})
+    return {
+        "supporter": supporter,
+        "member": member,
+        "staff": staff,
+        "older": older,
+        "newcomers": newcomers,
+    }
 
 
 @pytest.mark.parametrize("limit", [1, 3, 7, 20])
@@ -131,9 +172,13 @@ def test_the_feed_pages_are_those_of_the_former_query_over_the_whole_walk(varied
         expected = walk(old_feed_items, viewer, limit)
 
         assert walk(feed.feed_items, viewer, limit) == expected, who
-    # Newer than all but unreadable posts of their space: on the first page.
-    first_page = walk(feed.feed_items, varied_world["supporter"], 3)[0]
-    assert first_page == [("post", post.pk) for post in reversed(varied_world["older"])]
+    # Newer than all but unreadable posts and memberships of their space: on
+    # the first page.
+    first_page = walk(feed.feed_items, varied_world["supporter"], 5)[0]
+    assert first_page == [
+        *(("member", joined.pk) for joined in reversed(varied_world["newcomers"])),
+        *(("post", post.pk) for post in reversed(varied_world["older"])),
+    ]
 
 
 def test_a_post_records_its_threads_space_and_whether_it_is_a_reply(member, section):

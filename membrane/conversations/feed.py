@@ -5,8 +5,8 @@ merged into one list, newest first. Each page costs one query per source,
 whatever its length: every source fetches its next `limit + 1` items after
 the cursor (keyset pagination, never OFFSET), with their joins, and the
 merge happens in Python. On PostgreSQL one more query first picks each
-source's candidates space by space and followed person by person (LATERAL on
-indexes), so that a page reads O(limit x my spaces and follows) rows, not the
+source's candidates space by space, followed person by person and group by
+group (LATERAL on indexes), so that a page reads O(limit x my spaces and follows) rows, not the
 whole platform's newest (see `_candidate_ids`).
 
 The order is total: (time, kind, id), descending. A cursor names the last
@@ -125,6 +125,7 @@ def feed_items(
     followed = Follow.objects.filter(follower=viewer).values("followed_id")
     relevant_threads = readable_threads(viewer).filter(Q(space__in=mine) | Q(author__in=followed))
     relevant_posts = readable_posts(viewer).filter(Q(space__in=mine) | Q(author__in=followed))
+    new_members = _new_members(viewer)
     if connection.vendor == "postgresql" and viewer.is_authenticated:
         # Same filters, on a few candidates read space by space and author by
         # author on their indexes rather than by walking the whole platform.
@@ -133,10 +134,11 @@ def feed_items(
         # query count would depend on the data.
         relevant_threads = relevant_threads.filter(pk__in=candidates[THREAD] or [0])
         relevant_posts = relevant_posts.filter(pk__in=candidates[POST] or [0])
+        new_members = new_members.filter(pk__in=candidates[MEMBER] or [0])
     sources: list[tuple[str, QuerySet[Any], str]] = [
         (THREAD, _new_threads(relevant_threads, viewer), "created_at"),
         (POST, _new_replies(relevant_posts, viewer), "created_at"),
-        (MEMBER, _new_members(viewer), "joined_at"),
+        (MEMBER, new_members, "joined_at"),
     ]
     items: list[FeedItem] = []
     for kind, queryset, time_field in sources:
@@ -242,6 +244,13 @@ def _candidate_rules(model: type[Post] | type[Thread], viewer: Any) -> tuple[str
     return rules, [visible, me, visible, me]
 
 
+def _member_rules(viewer: Any) -> tuple[str, list[Any]]:
+    """What the LATERAL asks of one membership `x`: someone else's, whose
+    profile the viewer may see (`people_visible_to`, compiled: one rule)."""
+    visible_sql, visible_params = people_visible_to(viewer).values("pk").query.sql_with_params()
+    return f"x.user_id <> %s AND x.user_id IN ({visible_sql})", [viewer.pk, *visible_params]
+
+
 def _candidate_ids(
     viewer: Any,
     mine: QuerySet[Space, Any],
@@ -252,13 +261,16 @@ def _candidate_ids(
     """PostgreSQL, in one query: the ids of the newest `limit` threads and
     replies after `position` of each readable space the viewer belongs to and
     of each person they follow, read with LATERAL on (space, -created_at, -id)
-    and (author, -created_at). A superset of the page: each branch's LIMIT
-    counts only rows that pass every rule of the feed, so none hides older
-    items that would."""
+    and (author, -created_at), and of the newest `limit` memberships of each
+    of their groups, on (space, -joined_at, -id). A superset of the page:
+    each branch's LIMIT counts only rows that pass every rule of the feed,
+    so none hides older items that would."""
     readable = readable_spaces(viewer).order_by().values("pk")
-    branches = [
+    my_groups = Membership.objects.filter(user=viewer).values("space_id")
+    no_spaces: tuple[str, tuple[Any, ...]] = ("", ())
+    post_branches = [
         # My spaces, those I may read.
-        (readable.filter(pk__in=mine).query.sql_with_params(), "space_id", ("", ())),
+        (readable.filter(pk__in=mine).query.sql_with_params(), "space_id", no_spaces),
         # The people I follow, in the spaces I may read.
         (
             followed.order_by().query.sql_with_params(),
@@ -266,29 +278,45 @@ def _candidate_ids(
             readable.query.sql_with_params(),
         ),
     ]
+    sources = [
+        (
+            THREAD,
+            Thread._meta.db_table,
+            "created_at",
+            _candidate_rules(Thread, viewer),
+            post_branches,
+        ),
+        (POST, Post._meta.db_table, "created_at", _candidate_rules(Post, viewer), post_branches),
+        (
+            MEMBER,
+            Membership._meta.db_table,
+            "joined_at",
+            _member_rules(viewer),
+            [(my_groups.query.sql_with_params(), "space_id", no_spaces)],
+        ),
+    ]
     sql: list[str] = []
     params: list[Any] = []
-    for kind, model in ((THREAD, Thread), (POST, Post)):
-        rules, rule_params = _candidate_rules(model, viewer)
+    for kind, table, time_column, (rules, rule_params), branches in sources:
         if position is not None:
-            # (created_at, id) < (at, bound), the kinds' tie-break folded in
-            # the bound (see `_after`); `created_at <= at` is what indexes seek.
+            # (time, id) < (at, bound), the kinds' tie-break folded in the
+            # bound (see `_after`); `time <= at` is what indexes seek.
             rank, cursor_rank = _KIND_RANK[kind], _KIND_RANK[position.kind]
             bound = _MAX_ID if rank < cursor_rank else position.id if rank == cursor_rank else 0
-            rules += " AND x.created_at <= %s AND (x.created_at, x.id) < (%s, %s)"
-            rule_params += [position.at, position.at, bound]
+            rules += f" AND x.{time_column} <= %s AND (x.{time_column}, x.id) < (%s, %s)"
+            rule_params = [*rule_params, position.at, position.at, bound]
         for (source, source_params), column, (spaces, spaces_params) in branches:
             in_spaces = f"AND x.space_id IN ({spaces})" if spaces else ""
             # Only constants and Django-compiled SQL are interpolated; values
             # are parameters.
             sql.append(
                 f"SELECT %s, c.id FROM ({source}) AS s(id) CROSS JOIN LATERAL ("  # noqa: S608
-                f" SELECT x.id FROM {model._meta.db_table} AS x"
+                f" SELECT x.id FROM {table} AS x"
                 f" WHERE x.{column} = s.id {in_spaces} AND {rules}"
-                " ORDER BY x.created_at DESC, x.id DESC LIMIT %s) AS c"
+                f" ORDER BY x.{time_column} DESC, x.id DESC LIMIT %s) AS c"
             )
             params += [kind, *source_params, *spaces_params, *rule_params, limit]
-    ids: dict[str, list[int]] = {THREAD: [], POST: []}
+    ids: dict[str, list[int]] = {THREAD: [], POST: [], MEMBER: []}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(sql), params)
         for kind, pk in cursor.fetchall():

@@ -134,6 +134,8 @@ class Membership(models.Model):
             # A group page's faces: its animators, then its newest members,
             # read in order from the index and stopped after a dozen.
             models.Index(fields=["space", "-role", "-joined_at"], name="membership_faces"),
+            # The feed's "joined my group": a group's newest members, in order.
+            models.Index(fields=["space", "-joined_at", "-id"], name="membership_recent"),
         ]
 
     def __str__(self) -> str:
