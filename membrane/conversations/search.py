@@ -12,8 +12,9 @@ On PostgreSQL, threads and posts use full-text search with French stemming
 normalised query is also matched against the `search_key` columns (so
 "election" finds "élection" everywhere, and SQLite gets a working search).
 Both conditions are served by GIN indexes on PostgreSQL (full text and
-trigrams, migration conversations 0004): their expressions must stay those
-of `_threads` and `_posts`. Counts stop at MAX_COUNTED.
+trigrams, migrations conversations 0004 and 0007; a post's vector is stored,
+computed once when it is written): their expressions must stay those of
+`matching`. Counts stop at MAX_COUNTED.
 """
 
 import re
@@ -22,10 +23,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast, Concat, Left
 from django.utils.functional import cached_property
 
@@ -120,8 +136,8 @@ def _planned(*, walk: bool) -> Iterator[None]:
     """How PostgreSQL finds the matches: from the GIN indexes (a bitmap),
     or by walking the newest rows and testing each one. The bitmap is fast
     for a rare word and slow for a word in a tenth of all posts; the walk is
-    the reverse, and for a rare word it computes `to_tsvector` for every
-    post (135 s at party scale). The planner's estimates cannot tell them
+    the reverse, and for a rare word it reads every post (135 s at party
+    scale when each post's vector was computed on the way). The planner's estimates cannot tell them
     apart; the capped count, always made on the bitmap (it stops at
     MAX_COUNTED + 1 rows), can: a count that reaches the cap means a
     common word, walked."""
@@ -132,8 +148,8 @@ def _planned(*, walk: bool) -> Iterator[None]:
         settings = {"enable_bitmapscan": "off"}
     else:
         # An exact bitmap: one that outgrows work_mem turns lossy, and every
-        # post of a lossy page has its to_tsvector computed again (77 s for
-        # a word in a tenth of all posts).
+        # post of a lossy page is tested again (77 s for a word in a tenth
+        # of all posts when each test computed its vector).
         settings = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "64MB"}
     names = list(settings)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -200,12 +216,30 @@ def _posts(viewer: Any, query: str, words: list[str]) -> QuerySet[Post]:
     return ranked.order_by("-rank", "-created_at", "-pk")
 
 
+class StoredBodyVector(Expression):
+    """A post's stored full-text vector, `body_vector` (PostgreSQL only,
+    migration conversations 0007; not a model field, so that Django never
+    reads it with the posts), on whatever alias the query gives the posts'
+    table (subqueries rename it)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        table = compiler.quote_name(compiler.query.get_initial_alias())
+        return f'{table}."body_vector"', []
+
+
 def matching(queryset: QuerySet[Any], field: str, query: str, words: list[str]) -> QuerySet[Any]:
     """PostgreSQL: what matches the query in `field` by French full text, or
     has every word in `search_key`, annotated with its `rank`. Both
-    conditions are the expressions of the GIN indexes of migration
-    conversations 0004: change them together."""
-    vector = SearchVector(field, config="french")
+    conditions are served by GIN indexes (migrations conversations 0004 and
+    0007): a post's body by its stored vector, a thread's title by the
+    index's expression (change them together)."""
+    vector: Any = (
+        StoredBodyVector()
+        if (queryset.model, field) == (Post, "body")
+        else SearchVector(field, config="french")
+    )
     terms = SearchQuery(query, config="french", search_type="websearch")
     return queryset.annotate(document=vector, rank=SearchRank(vector, terms)).filter(
         Q(document=terms) | _every_word("search_key", words)
