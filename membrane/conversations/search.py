@@ -224,9 +224,9 @@ class StoredBodyVector(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
         table = compiler.quote_name(compiler.query.get_initial_alias())
-        return f'{table}."body_vector"', []
+        return f'{table}."body_vector"', ()
 
 
 def matching(queryset: QuerySet[Any], field: str, query: str, words: list[str]) -> QuerySet[Any]:
