@@ -1,8 +1,11 @@
 """`manage.py bench --explain`: where each key page spends its time, in this
 process with Django's test client (no server): total and SQL time, the number
-of queries, and the slowest queries with their plan (`EXPLAIN ANALYZE` on
-PostgreSQL, `EXPLAIN QUERY PLAN` on SQLite). Only SELECTs are explained."""
+of queries, the process's peak memory after it (a page that raises it is
+what makes a web worker grow), and the slowest queries with their plan
+(`EXPLAIN ANALYZE` on PostgreSQL, `EXPLAIN QUERY PLAN` on SQLite). Only
+SELECTs are explained."""
 
+import resource
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,10 +64,15 @@ def explain_pages(
             sql = sum(duration for duration, _sql, _params in queries)
             yield (
                 f"== {name} ({who}) {path}: HTTP {status}, {total * 1000:.0f} ms, "
-                f"{sql * 1000:.0f} ms in {len(queries)} queries"
+                f"{sql * 1000:.0f} ms in {len(queries)} queries, peak memory {_peak_mb():.0f} MB"
             )
             for duration, statement, params in sorted(queries, key=lambda q: -q[0])[:slowest]:
                 if not statement.lstrip().upper().startswith("SELECT"):
                     continue
                 yield f"-- {duration * 1000:.1f} ms: {statement[:600]}"
                 yield from ("   " + line for line in plan(statement, params))
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory so far (Linux counts in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
