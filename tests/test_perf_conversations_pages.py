@@ -15,7 +15,7 @@ from django.utils import timezone
 from membrane.accounts.follows import recent_contributions
 from membrane.conversations import search as search_module
 from membrane.conversations.models import Post, PostRevision, Reaction, Thread
-from membrane.conversations.search import POSTS, CappedPaginator, matching, search
+from membrane.conversations.search import POSTS, THREADS, CappedPaginator, matching, search
 from membrane.conversations.selectors import POSTS_PER_PAGE, thread_page
 from membrane.perf.dataset.conversations import _next_reply_at
 from membrane.spaces.services import group_create
@@ -103,6 +103,28 @@ def test_the_search_counts_at_most_max_counted_results(group, member, monkeypatc
     assert page.paginator.count == 3
     assert page.paginator.more_than_counted is True
     assert len(page.object_list) == 3
+
+
+def test_a_common_word_s_threads_are_ranked_among_the_newest_only(group, member, monkeypatch):
+    """Beyond the cap, only the newest MAX_COUNTED + 1 matching threads are
+    ranked (on PostgreSQL; SQLite lists them by activity): an old thread
+    with the best title stays out."""
+    monkeypatch.setattr(search_module, "MAX_COUNTED", 2)
+    oldest = ThreadFactory(space=group, author=member, title="Retraites retraites retraites")
+    newer = [ThreadFactory(space=group, author=member, title="Les retraites") for _ in range(4)]
+    for days, thread in enumerate([oldest, *newer]):
+        Thread.objects.filter(pk=thread.pk).update(
+            created_at=timezone.now() - timedelta(days=10 - days),
+            last_activity_at=timezone.now() - timedelta(days=10 - days),
+            search_key=thread.title.lower(),
+        )
+
+    page = search(viewer=member, query="retraites", kinds=(THREADS,))[THREADS]
+
+    assert (page.paginator.count, page.paginator.more_than_counted) == (2, True)
+    shown = [thread.pk for thread in page.object_list]
+    assert len(shown) == 2 and oldest.pk not in shown
+    assert set(shown) <= {thread.pk for thread in newer[1:]}
 
 
 def test_the_page_and_the_api_say_more_than_the_cap(group, member, client, monkeypatch):

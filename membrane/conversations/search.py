@@ -115,17 +115,20 @@ def search(
         GROUPS: lambda: _spaces(viewer, words),
         PEOPLE: lambda: _people(viewer, words),
     }
+    counters = {
+        THREADS: lambda: _thread_matches(viewer, query, words),
+        POSTS: lambda: _post_matches(viewer, query, words),
+    }
     results = {}
     for kind in kinds:
-        counted = _post_matches(viewer, query, words) if kind == POSTS else None
+        counted = counters[kind]() if kind in counters else None
         paginator = CappedPaginator(finders[kind](), PAGE_SIZE, counted=counted)
         if kind not in (THREADS, POSTS):
             results[kind] = paginator.get_page(page)
             continue
         with _planned(walk=False):
             paginator.count  # noqa: B018 - counted here, on the indexes
-        # Threads are ranked among all their matches: always the bitmap.
-        with _planned(walk=kind == POSTS and paginator.more_than_counted):
+        with _planned(walk=paginator.more_than_counted):
             results[kind] = paginator.get_page(page)
             results[kind].object_list = list(results[kind].object_list)
     return results
@@ -182,12 +185,23 @@ def _every_word(field: str, words: list[str]) -> Q:
     return condition
 
 
+def _thread_matches(viewer: Any, query: str, words: list[str]) -> QuerySet[Thread]:
+    """The readable threads that match, unordered: what is counted."""
+    if not _full_text():
+        return readable_threads(viewer).filter(_every_word("search_key", words))
+    return matching(readable_threads(viewer), "title", query, words)
+
+
 def _threads(viewer: Any, query: str, words: list[str]) -> QuerySet[Thread]:
     threads = readable_threads(viewer).select_related("author", "space__unit")
     if not _full_text():
         found = threads.filter(_every_word("search_key", words))
         return found.order_by("-last_activity_at", "-pk")
-    ranked = matching(threads, "title", query, words)
+    # As for posts: a common word's matches are only ranked among the
+    # newest MAX_COUNTED (55,000 titles at party scale took 0.8 s to rank).
+    newest = _thread_matches(viewer, query, words).order_by("-created_at", "-pk")
+    shown = threads.filter(pk__in=newest.values("pk")[: MAX_COUNTED + 1])
+    ranked = matching(shown, "title", query, words)
     return ranked.order_by("-rank", "-last_activity_at", "-pk")
 
 
