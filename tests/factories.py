@@ -7,6 +7,7 @@ from django.utils import timezone
 from membrane.accounts.models import ProfileVisibility, User
 from membrane.charter.models import CharterArticle, CharterVersion
 from membrane.territory.models import Animator, Unit
+from membrane.territory.services import section_counts_recount
 
 TEST_PASSWORD = "une-phrase-de-passe-solide-42"
 
@@ -63,6 +64,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified_email(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def section_counted(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        # Made past the services that keep the sections' stored counts.
+        if create and obj.section_id is not None:
+            section_counts_recount(units=Unit.objects.filter(pk=obj.section_id))
 
 
 class MemberFactory(UserFactory):

@@ -45,9 +45,10 @@ PINNED = {
     ("home", "anonymous"): 0,
     ("home", "signed-in"): 7 + FEED_CANDIDATES,
     ("feed", "signed-in"): 7 + FEED_CANDIDATES,
-    ("section", "anonymous"): 4,
-    # The paginator counts the listed members (the page shows 50 of them).
-    ("section", "signed-in"): 10,
+    # The section's stored counts of people: no COUNT of them, but for its
+    # animators (the signed-in reader here), who see more than the directory.
+    ("section", "anonymous"): 3,
+    ("section", "signed-in"): 9,
     # The group's stored member count: no COUNT of its memberships.
     ("largest group", "anonymous"): 4,
     ("largest group", "signed-in"): 15,
@@ -60,8 +61,9 @@ PINNED = {
     ("idea box", "signed-in"): 15,
     ("ideas report", "anonymous"): 5,
     ("ideas report", "signed-in"): 9,
-    ("idea with comments", "anonymous"): 8,
-    ("idea with comments", "signed-in"): 16,
+    # The idea's stored support_count: no COUNT of its supports.
+    ("idea with comments", "anonymous"): 7,
+    ("idea with comments", "signed-in"): 15,
     ("events near postcode", "anonymous"): 2,
     ("events near postcode", "signed-in"): 6,
     ("profile", "anonymous"): 5,

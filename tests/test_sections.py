@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from membrane.accounts.models import ProfileVisibility
+from membrane.accounts.services import profile_update
 from tests.factories import SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,8 +186,7 @@ def test_hidden_profiles_are_counted_but_not_listed(client, section, supporter, 
         profile_visibility="staff",
         listed_in_directory=True,
     )
-    supporter.listed_in_directory = True
-    supporter.save(update_fields=["listed_in_directory"])
+    profile_update(user=supporter, listed_in_directory=True)
     client.force_login(member)
 
     response = client.get(section_url(section))

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from membrane.accounts.models import Follow, PersonalAccessToken, PoliticalOpinionConsent, User
 from membrane.accounts.services import membership_verify
+from membrane.territory.models import Unit
+from membrane.territory.services import section_counts_kept, section_counts_recount
 
 
 @admin.register(User)
@@ -80,6 +82,21 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # The section, activity and listing edited here move the person
+        # between the sections' stored counts (territory.services).
+        with section_counts_kept(obj):
+            super().save_model(request, obj, form, change)
+
+    def delete_queryset(self, request, queryset):
+        sections = Unit.objects.filter(pk__in=list(queryset.values_list("section_id", flat=True)))
+        super().delete_queryset(request, queryset)
+        section_counts_recount(units=sections)
+
+    def delete_model(self, request, obj):
+        with section_counts_kept(obj):
+            super().delete_model(request, obj)
 
     @admin.action(description=_("Verify the selected memberships"))
     def verify_membership(self, request, queryset):

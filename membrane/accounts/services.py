@@ -1,3 +1,4 @@
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from membrane.charter.services import charter_accept, current_charter
 from membrane.core.instance import get_instance_settings
 from membrane.core.mail import email_queue_from_templates
 from membrane.territory.models import Unit
-from membrane.territory.services import section_join
+from membrane.territory.services import section_counts_kept, section_join
 
 # Bump the version whenever the wording below changes: each consent records
 # the version the person actually read.
@@ -111,7 +112,10 @@ def profile_update(*, user: User, photo: ContentFile[bytes] | None = None, **fie
             transaction.on_commit(lambda: user.photo.storage.delete(old))
     # Only the profile's columns: a concurrent membership verification or
     # section change must not be overwritten.
-    user.save(update_fields=changed)
+    # The count of the person's section the directory shows follows them.
+    listing = {"listed_in_directory", "profile_visibility"} & set(fields)
+    with section_counts_kept(user) if listing else nullcontext():
+        user.save(update_fields=changed)
     return user
 
 
@@ -165,7 +169,8 @@ def account_delete(*, user: User, keep_contributions: bool) -> None:
     either kept as an anonymous "ancien membre" or deleted with the rest."""
     from membrane.core.privacy import erase_personal_data
 
-    with transaction.atomic():
+    # The person leaves their section's stored counts (territory.services).
+    with transaction.atomic(), section_counts_kept(user):
         erase_personal_data(user, keep_contributions=keep_contributions)
         if not keep_contributions:
             User.objects.filter(pk=user.pk).delete()

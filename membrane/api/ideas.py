@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -184,6 +184,9 @@ class IdeasReportOut(Schema):
     answered_on_time_share: float | None
     median_days_to_answer: float | None
     overdue: list[OverdueOut]
+    # Every overdue idea (all boxes: only the OVERDUE_LISTED waiting longest
+    # are in `overdue`, those the reader may see).
+    overdue_count: int
 
 
 # -- Helpers ----------------------------------------------------------------
@@ -202,13 +205,13 @@ def box_out(box: IdeaBox) -> dict[str, Any]:
     }
 
 
-def idea_out(request: HttpRequest, idea: Idea, support_count: int) -> dict[str, Any]:
+def idea_out(request: HttpRequest, idea: Idea) -> dict[str, Any]:
     """An idea; its themes prefetched on lists."""
     return {
         "id": idea.pk,
         "title": idea.title,
         "status": idea.status,
-        "support_count": support_count,
+        "support_count": idea.support_count,
         "author": person_ref(request, idea.author),
         "created_at": idea.created_at,
         "box": space_ref(idea.box.space),
@@ -222,7 +225,7 @@ def idea_detail_out(request: AnyApiRequest, idea_id: int) -> dict[str, Any]:
     answers = list(idea.answers.select_related("author"))
     steps = Step.objects.filter(idea=idea).select_related("box__space")
     return {
-        **idea_out(request, idea, Support.objects.filter(idea=idea).count()),
+        **idea_out(request, idea),
         "description": idea.description,
         "description_html": idea.description_html,
         "merged_into": idea.merged_into_id,
@@ -262,7 +265,9 @@ def idea_detail_out(request: AnyApiRequest, idea_id: int) -> dict[str, Any]:
 
 def report_out(report: dict[str, Any]) -> dict[str, Any]:
     return {
-        **{key: report[key] for key in ("total", "owed", "answered_on_time_share")},
+        **{
+            key: report[key] for key in ("total", "owed", "answered_on_time_share", "overdue_count")
+        },
         "median_days_to_answer": report["median_days_to_answer"],
         "by_status": {str(value): count for value, count in report["raw_by_status"].items()},
         "overdue": [
@@ -352,7 +357,7 @@ def box_ideas(request: ApiRequest, slug: str, filters: Query[IdeaFilters]) -> di
         limit=filters.limit,
     )
     return {
-        "items": [idea_out(request, idea, idea.support_count) for idea in items],  # type: ignore[attr-defined]
+        "items": [idea_out(request, idea) for idea in items],
         "next": next_cursor,
     }
 
@@ -369,13 +374,7 @@ def box_similar(request: ApiRequest, slug: str, title: str = "") -> list[dict[st
     _check_view(request, box)
     found = similar_ideas(box=box, title=title[:200])
     prefetch_related_objects(found, "themes")
-    counts = dict(
-        Support.objects.filter(idea__in=found)
-        .values_list("idea")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return [idea_out(request, idea, counts.get(idea.pk, 0)) for idea in found]
+    return [idea_out(request, idea) for idea in found]
 
 
 @router.post(

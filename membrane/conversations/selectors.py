@@ -3,9 +3,7 @@ from typing import Any, cast
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
-    Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -19,6 +17,7 @@ from django.db.models.functions import Coalesce
 from membrane.accounts.models import ProfileVisibility, User
 from membrane.accounts.selectors import people_listed_to
 from membrane.conversations.models import Post, PostRevision, Reaction, ReadState, Thread
+from membrane.core.queries import count_for_outer_row
 from membrane.moderation.models import ModerationState
 from membrane.moderation.selectors import visible_q
 from membrane.spaces.models import Space
@@ -155,14 +154,7 @@ def thread_page(
 def _count_per_post(model: type[Reaction] | type[PostRevision]) -> Coalesce:
     """How many rows of `model` the outer post has, as a correlated subquery
     read on the model's `post` index."""
-    rows = (
-        model.objects.filter(post=OuterRef("pk"))
-        .order_by()
-        .values("post")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+    return count_for_outer_row(model.objects.filter(post=OuterRef("pk")), by="post")
 
 
 def readable_threads(viewer: Any) -> QuerySet[Thread]:

@@ -67,6 +67,9 @@ class Event(Moderated):
         indexes = [
             models.Index(fields=["space", "starts_at"]),
             models.Index(fields=["departement", "starts_at"]),
+            # The events not yet over (selectors.upcoming_events), without
+            # reading the past ones: most of the table after a few years.
+            models.Index(fields=["ends_at"], name="event_ends_at"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -38,7 +38,7 @@ from membrane.events.selectors import (
     counts_of,
     my_events,
     space_calendar_events,
-    upcoming_events,
+    upcoming_events_page,
 )
 from membrane.events.services import (
     EDITABLE_FIELDS,
@@ -68,12 +68,13 @@ def event_list(request: HtmxHttpRequest) -> HttpResponse:
         context = {"form": form, "events": None}
         return render(request, "events/list.html", context, status=400)
     filters = form.cleaned_data if form.is_bound else {}
-    listed = upcoming_events(
+    events = upcoming_events_page(
         request.user,
+        page=request.GET.get("page"),
+        per_page=EVENTS_PER_PAGE,
         departement=filters.get("departement") or None,
         postcode=filters.get("postcode") or None,
     )
-    events = Paginator(listed, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "events/list.html", {"form": form, "events": events, "query": query})
 
@@ -81,11 +82,15 @@ def event_list(request: HtmxHttpRequest) -> HttpResponse:
 def space_events(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     space = access_space(slug)
     can_view = can_view_space(request.user, space)
-    listed = upcoming_events(request.user, space=space) if can_view else Event.objects.none()
+    page = request.GET.get("page")
     context = {
         "space": space,
         "can_view": can_view,
-        "events": Paginator(listed, EVENTS_PER_PAGE).get_page(request.GET.get("page")),
+        "events": upcoming_events_page(
+            request.user, page=page, per_page=EVENTS_PER_PAGE, space=space
+        )
+        if can_view
+        else Paginator(Event.objects.none(), EVENTS_PER_PAGE).get_page(page),
         "can_create": can_create_event(request.user, space),
     }
     return render(request, "events/space.html", context)

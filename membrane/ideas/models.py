@@ -121,6 +121,10 @@ class Idea(Moderated):
     )
     created_at = models.DateTimeField(_("submitted at"), db_index=True)
     search_key = models.TextField(blank=True, editable=False)
+    # Its supports, stored so that lists and rankings need no COUNT over them:
+    # written by the services that add or delete supports (F() in their
+    # transaction), recounted by services.support_counts_recount.
+    support_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)
     # Its comments: a thread of its box's space, started by the first comment
     # (services.idea_comment), so that mentions, reactions, reports and
     # moderation work as for any post.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from membrane.conversations.models import Thread
 from membrane.core.text import normalize_for_search
 from membrane.ideas.models import Answer, Idea, Support
+from membrane.ideas.services import supports_delete
 
 
 def export_personal_data(user: Any) -> dict[str, Any]:
@@ -44,7 +45,8 @@ def export_personal_data(user: Any) -> dict[str, Any]:
 
 
 def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
-    Support.objects.filter(user=user).delete()
+    # Through the service: the supported ideas' stored counts go down too.
+    supports_delete(Support.objects.filter(user=user))
     if not keep_contributions:
         ideas = Idea.objects.filter(author=user)
         # Their discussions stay (others wrote there) but no longer carry the

@@ -3,11 +3,13 @@ sending an idea up the tree, merging duplicates and commenting. Each takes
 `now` so that thresholds and delays can be tested with a controlled clock."""
 
 import math
+from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from membrane.conversations.models import TITLE_MAX_LENGTH as THREAD_TITLE_MAX_L
 from membrane.conversations.models import Post, Thread
 from membrane.conversations.services import post_create_once, thread_create
 from membrane.core.markdown import render_markdown
+from membrane.core.queries import count_for_outer_row
 from membrane.core.text import normalize_for_search
 from membrane.engagement.services import answer_given, idea_submitted
 from membrane.ideas.models import NEXT_STATUSES, Answer, Idea, IdeaBox, Status, Step, Support
@@ -92,10 +95,16 @@ def current_step(idea: Idea) -> Step:
 
 def support_add(*, user: Any, idea: Idea, now: datetime | None = None) -> Support:
     """Support an idea (the caller checked `can_support`). Twice, even at the
-    same instant, is refused by the database's unique constraint."""
+    same instant, is refused by the database's unique constraint.
+
+    Every write of supports locks their idea's row first (here the count's
+    UPDATE does), then touches the supports: counts stay exact under
+    concurrency and the writers never deadlock. A refused support rolls its
+    increment back."""
     when = _now(now)
     try:
         with transaction.atomic():
+            _count_supports([idea.pk], delta=1)
             support = Support.objects.create(idea=idea, user=user, created_at=when)
     except IntegrityError:
         raise IdeaError(_("You already support this idea."), status=409) from None
@@ -106,15 +115,69 @@ def support_add(*, user: Any, idea: Idea, now: datetime | None = None) -> Suppor
 def support_withdraw(*, user: Any, idea: Idea) -> bool:
     """Withdraw one's support; True if there was one. A threshold once
     reached stays reached: the answer is owed."""
-    deleted, _rows = Support.objects.filter(idea=idea, user=user).delete()
+    with transaction.atomic():
+        _lock_ideas([idea.pk])
+        deleted, _rows = Support.objects.filter(idea=idea, user=user).delete()
+        if deleted:
+            _count_supports([idea.pk], delta=-deleted)
     return bool(deleted)
+
+
+def supports_delete(supports: QuerySet[Support]) -> int:
+    """Delete these supports (an account's erasure, a clean-up) and lower
+    their ideas' stored counts in the same transaction, their ideas locked
+    first as every write of supports does; returns how many went."""
+    with transaction.atomic():
+        idea_ids = _lock_ideas(supports.values("idea_id"))
+        rows = list(supports.filter(idea_id__in=idea_ids).values_list("pk", "idea_id"))
+        if not rows:
+            return 0
+        Support.objects.filter(pk__in=[pk for pk, _idea in rows]).delete()
+        # One UPDATE per distinct number removed (a single one for a person's
+        # supports: one per idea).
+        by_delta: dict[int, list[int]] = defaultdict(list)
+        for idea_id, removed in Counter(idea_id for _pk, idea_id in rows).items():
+            by_delta[removed].append(idea_id)
+        for removed, ids in by_delta.items():
+            _count_supports(ids, delta=-removed)
+    return len(rows)
+
+
+def _lock_ideas(ids: Any) -> list[int]:
+    """Lock these ideas' rows (ids, or a query of ids) until commit, in the
+    order of their ids; returns the ids locked."""
+    locked = (
+        Idea.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return list(locked)
+
+
+def _count_supports(idea_ids: list[int], *, delta: int) -> None:
+    """Move the stored support count of these ideas by `delta`; call inside
+    the transaction that adds or deletes the supports."""
+    Idea.objects.filter(pk__in=idea_ids).update(support_count=F("support_count") + delta)
+
+
+def support_counts_recount(*, ideas: QuerySet[Idea] | None = None) -> int:
+    """Count again the stored supports of `ideas` (default: every idea), from
+    the supports themselves: after rows written in bulk (dataset, admin, a
+    script). One UPDATE; returns the number of ideas. Not for concurrent use
+    with supports being added: the services keep the counts exact."""
+    if ideas is None:
+        ideas = Idea.objects.all()
+    supports = Support.objects.filter(idea=OuterRef("pk"))
+    return ideas.update(support_count=count_for_outer_row(supports, by="idea"))
 
 
 def _note_threshold(idea: Idea, when: datetime) -> None:
     step = current_step(idea)
     if step.threshold_reached_at is not None:
         return
-    if Support.objects.filter(idea=idea).count() >= threshold_of(idea.box):
+    supports = Idea.objects.filter(pk=idea.pk).values_list("support_count", flat=True).get()
+    if supports >= threshold_of(idea.box):
         Step.objects.filter(pk=step.pk, threshold_reached_at=None).update(threshold_reached_at=when)
 
 
@@ -223,6 +286,10 @@ def idea_merge(
     text = text.strip() or _("Merged into “%(title)s”.") % {"title": into.title}
     when = _now(now)
     with transaction.atomic():
+        # Lock the idea merged into, as every write of supports does first:
+        # its supports stay as read here until commit, and its count is
+        # recounted exactly below.
+        _lock_ideas([into.pk])
         already = set(Support.objects.filter(idea=into).values_list("user_id", flat=True))
         carried = [
             Support(idea=into, user_id=user_id, created_at=when)
@@ -231,6 +298,7 @@ def idea_merge(
             and (user_id != into.author_id or into.box.authors_may_support)
         ]
         Support.objects.bulk_create(carried, ignore_conflicts=True)
+        support_counts_recount(ideas=Idea.objects.filter(pk=into.pk))
         step = current_step(idea)
         answer = Answer.objects.create(
             idea=idea,

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,6 +51,7 @@ from membrane.ideas.selectors import (
     due_at,
     platform_report,
     public_report,
+    report_boxes,
     similar_ideas,
     themes_of_box,
     viewable,
@@ -90,11 +90,7 @@ def report(request: HtmxHttpRequest) -> HttpResponse:
     page = _page_number(request.GET.get("boxes"))
     # One more than shown tells whether a next page exists, without a count.
     start = (page - 1) * BOXES_PER_PAGE
-    boxes = list(
-        IdeaBox.objects.select_related("space")
-        .annotate(idea_count=Count("ideas"))
-        .order_by("space__kind", "space__name", "pk")[start : start + BOXES_PER_PAGE + 1]
-    )
+    boxes = list(report_boxes()[start : start + BOXES_PER_PAGE + 1])
     figures, retained = platform_report()
     context = {
         "report": public_report(figures, request.user),
@@ -257,7 +253,7 @@ def _idea_page(
         "box": idea.box,
         "steps": steps,
         "answers": answers,
-        "support_count": Support.objects.filter(idea=idea).count(),
+        "support_count": idea.support_count,
         "supports": user.is_authenticated
         and Support.objects.filter(idea=idea, user_id=user.pk).exists(),
         "refusal": refusal_message(refusal) if refusal and refusal != "signed_out" else None,

@@ -295,7 +295,11 @@ def decide(
         if action == Action.MUTE and until is not None:
             Mute.objects.create(user=author, space=space, until=until, decision=decision)
         if action == Action.BAN:
-            type(author)._default_manager.filter(pk=author.pk).update(is_active=False)
+            # Imported here, as below: a banned person leaves their section's count.
+            from membrane.territory.services import section_counts_kept
+
+            with section_counts_kept(author):
+                type(author)._default_manager.filter(pk=author.pk).update(is_active=False)
             # A banned person no longer counts among their groups' members.
             from membrane.spaces.services import member_counts_recount
 

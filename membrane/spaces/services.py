@@ -3,12 +3,12 @@ from typing import Any
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from membrane.core.queries import count_for_outer_row
 from membrane.notifications.models import Kind
 from membrane.notifications.services import notify
 from membrane.spaces.models import Invitation, JoinRequest, Membership, Role, Space
@@ -106,14 +106,10 @@ def member_counts_recount(*, spaces: QuerySet[Space] | None = None, user: Any | 
         spaces = Space.objects.groups()
     if user is not None:
         spaces = spaces.filter(pk__in=Membership.objects.filter(user=user).values("space_id"))
-    active = (
-        Membership.objects.filter(space=OuterRef("pk"), user__is_active=True, user__erased_at=None)
-        .order_by()
-        .values("space")
-        .annotate(n=Count("pk"))
-        .values("n")
+    active = Membership.objects.filter(
+        space=OuterRef("pk"), user__is_active=True, user__erased_at=None
     )
-    return spaces.update(active_member_count=Coalesce(Subquery(active), 0))
+    return spaces.update(active_member_count=count_for_outer_row(active, by="space"))
 
 
 def most_active_forget() -> None:

@@ -11,7 +11,7 @@ class AnimatorInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "code", "commune", "postcode", "parent"]
+    list_display = ["name", "kind", "code", "commune", "postcode", "parent", "member_count"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
     search_fields = ["name", "code", "commune", "postcode"]

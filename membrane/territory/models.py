@@ -46,6 +46,15 @@ class Unit(models.Model):
     # Name, commune and postcode normalised by core.text.normalize_for_search,
     # kept up to date by save(), for accent- and case-insensitive search.
     search_key = models.CharField(max_length=400, blank=True, editable=False)
+    # A section's people (active accounts) and how many of them the directory
+    # lists: stored so that the section's page and the lists of sections do
+    # not count thousands of people on each request. Kept by the services
+    # (services.section_counts_kept; section_counts_recount after a bulk
+    # change); 0 for federations and the national unit.
+    member_count = models.PositiveIntegerField(_("people"), default=0, editable=False)
+    listed_member_count = models.PositiveIntegerField(
+        _("people listed in the directory"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = UnitQuerySet.as_manager()

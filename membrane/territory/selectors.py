@@ -6,6 +6,7 @@ from membrane.accounts.selectors import people_listed_to, people_visible_to
 from membrane.core.text import normalize_for_search
 from membrane.territory.models import Animator, Unit
 from membrane.territory.permissions import can_animate
+from membrane.territory.services import is_listed
 
 
 def section_search(query: str = "") -> QuerySet[Unit]:
@@ -20,8 +21,8 @@ def section_search(query: str = "") -> QuerySet[Unit]:
             sections = sections.filter(
                 Q(search_key__contains=key) | Q(parent__search_key__contains=key)
             )
-    active = Q(people__is_active=True, people__erased_at__isnull=True)
-    return sections.annotate(member_count=Count("people", filter=active)).order_by("name")
+    # Each section's `member_count` is stored: no COUNT over its people.
+    return sections.order_by("name")
 
 
 def federation_list() -> QuerySet[Unit]:
@@ -38,14 +39,30 @@ def unit_animators(unit: Unit) -> QuerySet[Animator]:
 
 
 def section_members(*, section: Unit, viewer: Any) -> tuple[QuerySet[Any], int]:
-    """The section's members the viewer may see, and how many there are in
-    all. The list is part of the directory (people_listed_to: signed-in
-    viewers, people who opted in); the section's animators and staff see
-    every member whose profile they may see."""
+    """The section's members the viewer may see, and how many they are. The
+    list is part of the directory (people_listed_to: signed-in viewers,
+    people who opted in); the section's animators and staff see every member
+    whose profile they may see. The number comes from the section's stored
+    counts, not from a COUNT over its people (thousands in a big city), but
+    for the section's animators: few, and they see more than the directory."""
     members = section.people.filter(is_active=True, erased_at__isnull=True)
-    total = members.count()
     if can_animate(viewer, section):
         visible = people_visible_to(viewer, members)
+        # Staff see every member (the stored count); an animator, every
+        # profile not kept for staff (no stored count: counted here).
+        shown = section.member_count if viewer.is_staff else visible.count()
     else:
         visible = people_listed_to(viewer, members)
-    return visible.order_by("last_name", "first_name"), total
+        shown = _listed_count(section, viewer)
+    return visible.order_by("last_name", "first_name"), shown
+
+
+def _listed_count(section: Unit, viewer: Any) -> int:
+    """How many people of the section the directory shows the viewer: none
+    to anonymous visitors; the listed ones, and the viewer to themself."""
+    if not viewer.is_authenticated:
+        return 0
+    shown = section.listed_member_count
+    if viewer.section_id == section.pk and not is_listed(viewer):
+        shown += 1
+    return shown

@@ -1,9 +1,12 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -45,19 +48,33 @@ def section_list(request: HtmxHttpRequest) -> HttpResponse:
 MEMBERS_PER_PAGE = 50
 
 
+class CountedPaginator(Paginator[Any]):
+    """A paginator given its count: no COUNT query."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Unit.objects.sections().select_related("parent__parent"), slug=slug)
-    members, total = section_members(section=section, viewer=request.user)
-    # A page of members: a section may have thousands.
-    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    members, shown = section_members(section=section, viewer=request.user)
+    # A page of members: a section may have thousands, counted in advance.
+    page = CountedPaginator(members, MEMBERS_PER_PAGE, count=shown).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "territory/section_detail.html",
         {
             "section": section,
             "members": page,
-            "member_total": total,
-            "hidden_count": total - page.paginator.count,
+            "member_total": section.member_count,
+            "hidden_count": max(section.member_count - shown, 0),
             "animators": unit_animators(section),
             "is_member": request.user.is_authenticated and request.user.section_id == section.pk,
             "can_animate": can_animate(request.user, section),

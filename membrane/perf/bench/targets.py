@@ -34,11 +34,12 @@ from membrane.events.models import Event, Rsvp
 from membrane.events.services import event_create
 from membrane.ideas.models import Idea, IdeaBox, Support
 from membrane.ideas.permissions import SUPPORTABLE
-from membrane.ideas.services import box_open, idea_submit
+from membrane.ideas.services import box_open, idea_submit, supports_delete
 from membrane.moderation.models import ModerationState
 from membrane.spaces.models import Membership, Role, Space
 from membrane.spaces.services import group_create, member_counts_recount
 from membrane.territory.models import Unit
+from membrane.territory.services import section_counts_recount
 
 BENCH_DOMAIN = "bench.membrane.localhost"
 BENCH_GROUP_NAME = "Banc d'essai des performances"
@@ -267,7 +268,7 @@ def prepare_writes(*, people: int) -> WriteTargets:
                 )
             )
         # Each run starts from no support and no answer by the bench people.
-        Support.objects.filter(user__in=bench_people).delete()
+        supports_delete(Support.objects.filter(user__in=bench_people))
         Rsvp.objects.filter(user__in=bench_people).delete()
         Post.objects.filter(thread=thread).exclude(author=owner).delete()
         Thread.objects.filter(pk=thread.pk).update(post_count=1)
@@ -302,6 +303,9 @@ def _bench_people(count: int, charter: int | None) -> list[User]:
     for person in missing:
         person.set_unusable_password()
     User.objects.bulk_create(missing, batch_size=500)
+    if section is not None and missing:
+        # Written in bulk, past the services that count a section's people.
+        section_counts_recount(units=Unit.objects.filter(pk=section.pk))
     people = list(User.objects.filter(email__in=emails).order_by("email"))
     verified = set(EmailAddress.objects.filter(user__in=people).values_list("user_id", flat=True))
     EmailAddress.objects.bulk_create(

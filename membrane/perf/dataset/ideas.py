@@ -1,6 +1,7 @@
 """Idea boxes (national, federations, the larger sections and groups), ideas
-with heavy-tailed supports, the step in their box (threshold reached when the
-n-th support came), and public answers for most ideas past the threshold."""
+with heavy-tailed supports (their stored `support_count` written with them),
+the step in their box (threshold reached when the n-th support came), and
+public answers for most ideas past the threshold."""
 
 import random
 from collections.abc import Iterator
@@ -101,6 +102,8 @@ def generate_ideas(world: World, loader: Loader) -> None:
                 plan.status,
                 as_datetime(plan.created),
                 normalize_for_search(f"{title} {text.body}"),
+                # Exactly the supports written below for this idea.
+                plan.supports,
             )
 
     loader.write(
@@ -115,6 +118,7 @@ def generate_ideas(world: World, loader: Loader) -> None:
             "status",
             "created_at",
             "search_key",
+            "support_count",
         ],
         ideas(),
     )

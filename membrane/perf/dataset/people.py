@@ -64,6 +64,41 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
     first_space = loader.reserve(Space, count)
     created = [world.start - rng.uniform(0, 4 * 365) * DAY for _ in range(count)]
 
+    # People.
+    people = _People()
+    section_picker = weighted_picker(
+        [1 / (rank**0.7) for rank in rng.sample(range(1, count + 1), count)]
+    )
+    total = world.scale.people
+    world.user_count = total
+    world.first_user = loader.reserve(User, total)
+    sections = array("i")
+    taken = set(User.objects.exclude(handle=None).values_list("handle", flat=True))
+    counters: dict[str, int] = {}
+    for _ in range(total):
+        first = int(rng.random() * len(FIRST_NAMES))
+        last = int(rng.random() * len(LAST_NAMES))
+        base = f"{_FIRST_SLUGS[first]}-{_LAST_SLUGS[last]}"
+        suffix = counters.get(base, 0)
+        while (base if suffix == 0 else f"{base}-{suffix + 1}") in taken:
+            suffix += 1
+        counters[base] = suffix + 1
+        people.first.append(first)
+        people.last.append(last)
+        people.suffix.append(suffix)
+        sections.append(-1 if rng.random() < NO_SECTION else section_picker(rng))
+        # Four people in five joined before the two years of history.
+        if rng.random() < 0.8:
+            world.user_joined.append(world.start - rng.random() * 4 * 365 * DAY)
+        else:
+            world.user_joined.append(world.during(rng))
+    # The sections, with their stored counts of people: everyone generated is
+    # active and none is listed in the directory (the columns' defaults).
+    people_in = [0] * count
+    for section in sections:
+        if section >= 0:
+            people_in[section] += 1
+
     def units() -> Iterator[tuple[Any, ...]]:
         for i in range(count):
             name = f"Section {communes[i]}"
@@ -77,6 +112,8 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
                 postcodes[i],
                 normalize_for_search(f"{name} {communes[i]} {postcodes[i]}"),
                 as_datetime(created[i]),
+                people_in[i],
+                0,
             )
 
     loader.write(
@@ -91,6 +128,8 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
             "postcode",
             "search_key",
             "created_at",
+            "member_count",
+            "listed_member_count",
         ],
         units(),
     )
@@ -126,34 +165,6 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
         section_spaces(),
     )
 
-    # People.
-    people = _People()
-    section_picker = weighted_picker(
-        [1 / (rank**0.7) for rank in rng.sample(range(1, count + 1), count)]
-    )
-    total = world.scale.people
-    world.user_count = total
-    world.first_user = loader.reserve(User, total)
-    sections = array("i")
-    taken = set(User.objects.exclude(handle=None).values_list("handle", flat=True))
-    counters: dict[str, int] = {}
-    for _ in range(total):
-        first = int(rng.random() * len(FIRST_NAMES))
-        last = int(rng.random() * len(LAST_NAMES))
-        base = f"{_FIRST_SLUGS[first]}-{_LAST_SLUGS[last]}"
-        suffix = counters.get(base, 0)
-        while (base if suffix == 0 else f"{base}-{suffix + 1}") in taken:
-            suffix += 1
-        counters[base] = suffix + 1
-        people.first.append(first)
-        people.last.append(last)
-        people.suffix.append(suffix)
-        sections.append(-1 if rng.random() < NO_SECTION else section_picker(rng))
-        # Four people in five joined before the two years of history.
-        if rng.random() < 0.8:
-            world.user_joined.append(world.start - rng.random() * 4 * 365 * DAY)
-        else:
-            world.user_joined.append(world.during(rng))
     # One hash for everybody (hashing is slow on purpose), salted by the seed
     # so that the same seed gives the same rows.
     password = make_password(PASSWORD, salt=f"dataset{world.seed}")

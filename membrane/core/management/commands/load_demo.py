@@ -46,7 +46,7 @@ from membrane.events.demo import events_loaded, load_events
 from membrane.quizzes.demo import load_quizzes
 from membrane.spaces.services import member_counts_recount
 from membrane.territory.models import Animator, Unit
-from membrane.territory.services import national_unit, section_create
+from membrane.territory.services import national_unit, section_counts_recount, section_create
 
 SEED = 2026
 CONVERSATIONS_SEED = SEED + 1
@@ -249,6 +249,7 @@ class Command(BaseCommand):
                 self._ideas()
             self._mobilisation()
             member_counts_recount()
+            section_counts_recount()
             self.stdout.write(
                 f"The demo is already loaded ({STAFF_EMAIL} and the demo groups exist): "
                 "nothing to do."
@@ -271,8 +272,10 @@ class Command(BaseCommand):
             if not ideas_loaded():
                 self._ideas()
             self._mobilisation()
-        # The demo writes memberships in bulk, past the services that count them.
+        # The demo writes memberships and people in bulk, past the services
+        # that count them.
         member_counts_recount()
+        section_counts_recount()
         self._logins()
 
     def _ideas(self) -> None:
