@@ -382,3 +382,26 @@ def test_the_platform_report_lists_the_longest_waiting_and_counts_the_rest(
     assert api["overdue_count"] == 2 and len(api["overdue"]) == 1
     # A box's own report lists all of its overdue ideas (its page marks them).
     assert box_report(box=box)["overdue_count"] == len(box_report(box=box)["overdue"]) == 2
+
+
+def test_people_deleted_in_the_admin_leave_the_ideas_and_groups_counts(idea, people, staff):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from membrane.accounts.models import User
+
+    group = GroupFactory(name="Cercle des jardins")
+    for person in people[:3]:
+        support_add(user=person, idea=idea)
+        group_join(group=group, user=person)
+    user_admin = admin.site._registry[User]
+    request = RequestFactory().post("/")
+    request.user = staff
+
+    user_admin.delete_model(request, people[0])
+    user_admin.delete_queryset(request, User.objects.filter(pk=people[1].pk))
+
+    group.refresh_from_db()
+    assert stored(idea) == 1
+    assert group.active_member_count == 1
+    assert_every_count_is_exact()

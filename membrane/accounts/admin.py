@@ -1,9 +1,18 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from membrane.accounts.models import Follow, PersonalAccessToken, PoliticalOpinionConsent, User
 from membrane.accounts.services import membership_verify
+from membrane.ideas.models import Idea, Support
+from membrane.ideas.services import support_counts_recount
+from membrane.spaces.models import Membership, Space
+from membrane.spaces.services import member_counts_recount
 from membrane.territory.models import Unit
 from membrane.territory.services import section_counts_kept, section_counts_recount
 
@@ -90,12 +99,11 @@ class UserAdmin(BaseUserAdmin):
             super().save_model(request, obj, form, change)
 
     def delete_queryset(self, request, queryset):
-        sections = Unit.objects.filter(pk__in=list(queryset.values_list("section_id", flat=True)))
-        super().delete_queryset(request, queryset)
-        section_counts_recount(units=sections)
+        with _stored_counts_recounted(queryset):
+            super().delete_queryset(request, queryset)
 
     def delete_model(self, request, obj):
-        with section_counts_kept(obj):
+        with _stored_counts_recounted(User.objects.filter(pk=obj.pk)):
             super().delete_model(request, obj)
 
     @admin.action(description=_("Verify the selected memberships"))
@@ -127,3 +135,18 @@ class FollowAdmin(admin.ModelAdmin):
     search_fields = ["follower__email", "followed__email"]
     raw_id_fields = ["follower", "followed"]
     readonly_fields = ["created_at"]
+
+
+@contextmanager
+def _stored_counts_recounted(people: QuerySet[User]) -> Iterator[None]:
+    """Deleting people here cascades to their memberships and supports past
+    the services that keep the stored counts: recount their sections,
+    groups and ideas afterwards, in the same transaction."""
+    with transaction.atomic():
+        sections = list(people.values_list("section_id", flat=True))
+        spaces = list(Membership.objects.filter(user__in=people).values_list("space_id", flat=True))
+        ideas = list(Support.objects.filter(user__in=people).values_list("idea_id", flat=True))
+        yield
+        section_counts_recount(units=Unit.objects.filter(pk__in=sections))
+        member_counts_recount(spaces=Space.objects.filter(pk__in=spaces))
+        support_counts_recount(ideas=Idea.objects.filter(pk__in=ideas))
