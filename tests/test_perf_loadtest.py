@@ -7,12 +7,13 @@ server cannot see a test's database, so the views run in the test client)."""
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
 from membrane.conversations.services import post_create, thread_create
 from membrane.events.services import event_create
-from membrane.ideas.models import Support
+from membrane.ideas.models import Idea, Support
 from membrane.ideas.services import box_open, idea_submit
 from membrane.perf.loadtest import report
 from membrane.perf.loadtest.accounting import (
@@ -34,6 +35,7 @@ from membrane.perf.loadtest.plan import (
     reply_text,
     stored_supports,
     stored_writes,
+    support_counts_off,
 )
 from membrane.perf.loadtest.votepeak import (
     Shot,
@@ -267,7 +269,7 @@ def test_the_vote_peak_report_gives_bursts_against_quiet_and_the_count():
         "Pairs sent twice: 1, of which 1 accepted exactly once, the other send refused (1 HTTP 409)"
         in text
     )
-    assert "Supports in the database: 2 for 2 distinct pairs accepted" in text
+    assert "Supports in the database: 2 for 2 distinct pairs accepted; stored counts" in text
     assert "Server errors (5xx): **0**; requests unanswered within 30 s: 0." in text
 
 
@@ -381,6 +383,9 @@ def test_the_vote_plan_has_a_distinct_pair_per_support_and_a_repeat_is_refused(d
         "statuses_409": 2,
     }
     assert Support.objects.filter(idea_id__in=plan["idea_ids"]).count() == 7
+    assert support_counts_off(plan) == {}
+    Idea.objects.filter(pk=plan["idea_ids"][0]).update(support_count=F("support_count") + 1)
+    assert list(support_counts_off(plan)) == [plan["idea_ids"][0]]
 
 
 def test_a_redirect_to_the_login_form_is_not_an_accepted_support():

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 
 from membrane.accounts.models import User
 from membrane.conversations.models import Post, Reaction
@@ -157,6 +158,19 @@ def pair_of(index: int, plan: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     consecutive requests are different people on the same idea."""
     people = plan["people"]
     return plan["idea_ids"][index // len(people)], people[index % len(people)]
+
+
+def support_counts_off(plan: dict[str, Any]) -> dict[int, tuple[int, int]]:
+    """The plan's ideas whose stored `support_count` is not their number of
+    supports: {idea id: (stored, counted)}; empty when every count holds."""
+    counted = dict(
+        Support.objects.filter(idea_id__in=plan["idea_ids"])
+        .values_list("idea_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    stored = Idea.objects.filter(pk__in=plan["idea_ids"]).values_list("pk", "support_count")
+    return {pk: (count, counted.get(pk, 0)) for pk, count in stored if count != counted.get(pk, 0)}
 
 
 def stored_supports(plan: dict[str, Any]) -> list[str]:

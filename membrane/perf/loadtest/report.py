@@ -136,7 +136,8 @@ def votepeak_markdown(run: dict[str, Any]) -> str:
         f"Pairs sent twice: {_fmt(rep['pairs'])}, of which {_fmt(rep['accepted_once'])} "
         f"accepted exactly once, the other send refused ({_fmt(rep['statuses_409'])} "
         f"HTTP 409). Supports in the database: {_fmt(check['in_db'])} for "
-        f"{_fmt(check['ok'])} distinct pairs accepted. Server errors (5xx): "
+        f"{_fmt(check['ok'])} distinct pairs accepted; {_stored_counts(run)}. "
+        "Server errors (5xx): "
         f"**{run['server_errors']}**; requests unanswered within 30 s: {run['unanswered']}.",
         "",
         _memory(run),
@@ -174,3 +175,12 @@ def save(out_dir: Path, name: str, run: dict[str, Any], text: str) -> Path:
     json_path.write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n")
     (out_dir / f"{name}.md").write_text(text)
     return json_path
+
+
+def _stored_counts(run: dict[str, Any]) -> str:
+    off = run.get("support_counts_off")
+    if off is None:  # a run from before the stored counts
+        return "stored counts not checked"
+    if not off:
+        return "every idea's stored support count equals its supports"
+    return f"**{len(off)} ideas' stored support counts differ from their supports**"

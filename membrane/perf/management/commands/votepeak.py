@@ -28,7 +28,7 @@ from membrane.perf.loadtest.accounting import (
     send_order,
 )
 from membrane.perf.loadtest.nodes import node_env, web_nodes
-from membrane.perf.loadtest.plan import prepare_vote_plan, stored_supports
+from membrane.perf.loadtest.plan import prepare_vote_plan, stored_supports, support_counts_off
 from membrane.perf.loadtest.votepeak import Shot, drive, ledger_of, repeats_summary
 from membrane.perf.management.commands.loadtest import cache_label, run_header
 
@@ -128,6 +128,7 @@ class Command(BaseCommand):
             )
             rss_peaks = [round(sampler.peak, 1) for _server, sampler in nodes]
         check = check_writes("support", ledger_of(shots).outcomes["support"], stored_supports(plan))
+        counts_off = support_counts_off(plan)
         figures = peak_figures(shots)
         failures = []
         if figures["server_errors"]:
@@ -136,6 +137,8 @@ class Command(BaseCommand):
             failures.append(f"{figures['unanswered']} requests unanswered within 30 s")
         if not check["passes"]:
             failures.append("the supports do not add up")
+        if counts_off:
+            failures.append(f"{len(counts_off)} ideas' stored support counts are off")
         if rss_peaks and max(rss_peaks) >= report.RSS_LIMIT_MB:
             failures.append(f"a web worker reached {max(rss_peaks):.0f} MB")
         mean, factor, period, burst = (
@@ -166,6 +169,8 @@ class Command(BaseCommand):
             "rss_peak_mb": rss_peaks,
             **figures,
             "writes": [check],
+            # Ideas whose stored support_count differs from their supports.
+            "support_counts_off": {str(pk): list(pair) for pk, pair in counts_off.items()},
             "failures": failures,
             "passes": not failures,
         }
