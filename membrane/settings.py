@@ -237,6 +237,10 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT", 300)
 MFA_ADAPTER = "membrane.accounts.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_REQUIRED_FOR_MODERATORS = env_bool("MFA_REQUIRED_FOR_MODERATORS", True)
+# A code of the 30-second step before or after is accepted too (RFC 6238
+# §5.2): a code typed at the end of its step, or a phone's clock a few
+# seconds off, must not fail (it made a test flaky on a loaded machine).
+MFA_TOTP_TOLERANCE = 1
 # Sign-in already demands a verified email, and a new address stays
 # unconfirmed until its link is followed: people with 2FA may change theirs.
 MFA_ALLOW_UNVERIFIED_EMAIL = True

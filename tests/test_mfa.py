@@ -249,3 +249,22 @@ def test_the_export_lists_second_factors_without_secrets_and_erasure_removes_the
 
     account_delete(user=supporter, keep_contributions=True)
     assert not Authenticator.objects.filter(user_id=supporter.pk).exists()
+
+
+def test_a_code_of_the_step_before_is_accepted_but_not_one_of_two_steps_before(client, supporter):
+    """One 30-second step of tolerance (settings.MFA_TOTP_TOLERANCE): a code
+    typed as its step ends still works; an older one does not."""
+    client.force_login(supporter)
+    reauthenticate(client)
+    page = client.get(reverse("mfa_activate_totp"))
+    secret = page.context["form"].secret
+
+    stale = client.post(
+        reverse("mfa_activate_totp"), {"code": totp_code(secret, at=time.time() - 65)}
+    )
+    late = client.post(
+        reverse("mfa_activate_totp"), {"code": totp_code(secret, at=time.time() - 30)}
+    )
+
+    assert stale.status_code == 200
+    assert late.status_code == 302
