@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from membrane.accounts.models import ProfileVisibility, User
+from membrane.accounts.models import ProfileVisibility
 from membrane.conversations.search import InvalidQuery, clean_query, search
 from membrane.conversations.services import post_create, post_delete, thread_create
 from membrane.moderation.models import SpacePolicy
@@ -224,7 +224,8 @@ def test_accents_and_case_do_not_matter_in_titles_and_texts(supporter, member, p
 
 @pytest.mark.parametrize("query", ["helene", "HÉLÈNE", "Hélène", "hÉlÈnE", "CONCEIÇÃO", "oeuvre"])
 def test_accents_and_case_do_not_matter_in_names(supporter, query):
-    User.objects.filter(pk=supporter.pk).update(first_name="Paul", last_name="Martin", commune="")
+    supporter.first_name, supporter.last_name, supporter.commune = "Paul", "Martin", ""
+    supporter.save(update_fields=["first_name", "last_name", "commune"])
     hélène = UserFactory(
         first_name="Hélène",
         last_name="Conceição",

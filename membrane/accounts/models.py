@@ -6,7 +6,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from membrane.core.text import normalize_for_search
 from membrane.moderation.models import Moderated
+
+# What the people search matches (conversations/search.py `_people`), in order.
+SEARCH_KEY_FIELDS = ("first_name", "last_name", "display_name", "handle", "commune")
+
+
+def person_search_key(*parts: str | None) -> str:
+    """The normalised text the people search matches: the values of
+    SEARCH_KEY_FIELDS, in that order (a missing handle is None)."""
+    return normalize_for_search(" ".join(part for part in parts if part))
 
 
 class UserManager(BaseUserManager["User"]):
@@ -114,6 +124,11 @@ class User(Moderated, AbstractUser):
     retention_warned_at = models.DateTimeField(
         _("warned of erasure for inactivity at"), null=True, blank=True
     )
+    # SEARCH_KEY_FIELDS normalised (person_search_key), trigram-indexed on
+    # PostgreSQL (migration 0008) so that the people search reads an index.
+    # Kept by save(); what writes those fields otherwise (update(), bulk
+    # inserts: erasure, the demo, the dataset) writes it too.
+    search_key = models.TextField(blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
@@ -127,6 +142,18 @@ class User(Moderated, AbstractUser):
 
     def __str__(self) -> str:
         return self.public_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCH_KEY_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_key(self) -> None:
+        """Compute `search_key` from SEARCH_KEY_FIELDS: save() does it, a
+        bulk_create() (which does not call save()) must do it first."""
+        self.search_key = person_search_key(*(getattr(self, f) for f in SEARCH_KEY_FIELDS))
 
     @property
     def public_name(self) -> str:

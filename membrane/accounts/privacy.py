@@ -102,6 +102,7 @@ def erase_personal_data(user: Any, *, keep_contributions: bool) -> None:
         handle=None,
         bio="",
         commune="",
+        search_key="",  # what the people search matched: the names above
         photo="",
         membership_number="",
         membership_claimed=False,

@@ -17,7 +17,6 @@ computed once when it is written): their expressions must stay those of
 `matching`. Counts stop at MAX_COUNTED.
 """
 
-import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,17 +31,14 @@ from django.contrib.postgres.search import (
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
-    CharField,
     Count,
     Exists,
     Expression,
-    F,
     OuterRef,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import Cast, Concat, Left
+from django.db.models.functions import Left
 from django.utils.functional import cached_property
 
 from membrane.accounts.models import User
@@ -282,31 +278,12 @@ def _spaces(viewer: Any, words: list[str]) -> QuerySet[Space]:
 def _people(viewer: Any, words: list[str]) -> QuerySet[User]:
     """People listed in the directory for the viewer (accounts.selectors.
     people_listed_to), by name, handle or commune, ignoring case and accents
-    on both databases."""
-    text = Concat(
-        F("first_name"), Value(" "), F("last_name"), Value(" "), F("display_name"),
-        Value(" "), Cast("handle", CharField()), Value(" "), F("commune"),
-    )  # fmt: skip
-    people = people_listed_to(viewer).annotate(search_text=text)
+    on both databases: every word in their normalised `search_key`
+    (trigram-indexed on PostgreSQL, migration accounts 0008)."""
+    people = people_listed_to(viewer)
     # A profile hidden by moderation is found by its own person and staff.
     if not (viewer.is_authenticated and viewer.is_staff):
         shown = Q(moderation_state=ModerationState.VISIBLE)
         people = people.filter(shown | Q(pk=viewer.pk) if viewer.is_authenticated else shown)
-    for word in words:
-        people = people.filter(search_text__iregex=_accent_insensitive(word))
+    people = people.filter(_every_word("search_key", words))
     return people.select_related("section").order_by("last_name", "first_name", "pk")
-
-
-# The letters a normalised French word may stand for: users have no normalised
-# copy of their names, so each letter of the word matches its accented and
-# capital forms (a regular expression works on SQLite and PostgreSQL alike).
-_FORMS = {
-    "a": "aàâäáãåAÀÂÄÁÃÅ", "c": "cçCÇ", "e": "eéèêëEÉÈÊË", "i": "iîïíìIÎÏÍÌ",
-    "n": "nñNÑ", "o": "oôöóòõOÔÖÓÒÕ", "u": "uùûüúUÙÛÜÚ", "y": "yÿýYŸÝ", "œ": "œŒ", "æ": "æÆ",
-}  # fmt: skip
-
-
-def _accent_insensitive(word: str) -> str:
-    """A regular expression matching `word` (normalised by
-    normalize_for_search) in text with accents and capitals."""
-    return "".join(f"[{_FORMS[char]}]" if char in _FORMS else re.escape(char) for char in word)

@@ -302,6 +302,7 @@ def _bench_people(count: int, charter: int | None) -> list[User]:
     ]
     for person in missing:
         person.set_unusable_password()
+        person.refresh_search_key()  # bulk_create() does not call save()
     User.objects.bulk_create(missing, batch_size=500)
     if section is not None and missing:
         # Written in bulk, past the services that count a section's people.

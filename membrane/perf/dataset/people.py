@@ -11,7 +11,12 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
 
-from membrane.accounts.models import PoliticalOpinionConsent, ProfileVisibility, User
+from membrane.accounts.models import (
+    PoliticalOpinionConsent,
+    ProfileVisibility,
+    User,
+    person_search_key,
+)
 from membrane.accounts.services import CONSENT_WORDING_VERSION
 from membrane.charter.models import CharterAcceptance, CharterVersion
 from membrane.core.text import normalize_for_search
@@ -181,18 +186,23 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
             claimed = status >= supporter_share
             verified = claimed and status >= supporter_share + (1 - supporter_share) * 0.12
             found.setdefault("member" if verified else "to_verify" if claimed else "supporter", i)
+            first_name, last_name = FIRST_NAMES[people.first[i]], LAST_NAMES[people.last[i]]
+            handle = people.handle(i)
+            commune = communes[section] if section >= 0 else ""
             yield (
                 world.first_user + i,
                 password,
                 as_datetime(joined + (world.end - joined) * rng.random())
                 if rng.random() < 0.85
                 else None,
-                FIRST_NAMES[people.first[i]],
-                LAST_NAMES[people.last[i]],
+                first_name,
+                last_name,
                 people.email(i),
                 as_datetime(joined),
-                people.handle(i),
-                communes[section] if section >= 0 else "",
+                handle,
+                commune,
+                # As User.save() would: nobody generated has a display name.
+                person_search_key(first_name, last_name, "", handle, commune),
                 ProfileVisibility.PUBLIC if rng.random() < 0.2 else ProfileVisibility.SIGNED_IN,
                 first_unit + section if section >= 0 else None,
                 claimed,
@@ -216,6 +226,7 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
             "date_joined",
             "handle",
             "commune",
+            "search_key",
             "profile_visibility",
             "section_id",
             "membership_claimed",

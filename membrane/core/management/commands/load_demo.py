@@ -547,6 +547,8 @@ def _create_people(
                 charter_version_accepted=charter.number if charter else None,
             )
         )
+    for row in rows:
+        row.refresh_search_key()  # bulk_create() does not call save()
     User.objects.bulk_create(rows, batch_size=500)
     users = {user.email: user for user in User.objects.filter(email__in=[p.email for p in people])}
     EmailAddress.objects.bulk_create(
