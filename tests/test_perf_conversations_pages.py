@@ -174,7 +174,7 @@ def plan(queryset, *, bitmap_only=False):
     ("model", "field", "indexes"),
     [
         (Post, "body", ("post_body_vector", "post_search_key_trgm")),
-        (Thread, "title", ("thread_title_fts", "thread_search_key_trgm")),
+        (Thread, "title", ("thread_title_vector", "thread_search_key_trgm")),
     ],
 )
 def test_both_search_conditions_are_read_from_gin_indexes(db, model, field, indexes):

@@ -25,7 +25,6 @@ from typing import Any, cast
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorField,
 )
 from django.core.paginator import Page, Paginator
@@ -226,30 +225,35 @@ def _posts(viewer: Any, query: str, words: list[str]) -> QuerySet[Post]:
     return ranked.order_by("-rank", "-created_at", "-pk")
 
 
-class StoredBodyVector(Expression):
-    """A post's stored full-text vector, `body_vector` (PostgreSQL only,
-    migration conversations 0007; not a model field, so that Django never
-    reads it with the posts), on whatever alias the query gives the posts'
-    table (subqueries rename it)."""
+class StoredVector(Expression):
+    """A stored full-text vector (PostgreSQL only, migrations conversations
+    0007 and 0008: `body_vector` on posts, `title_vector` on threads; not
+    model fields, so that Django never reads them with the rows), on
+    whatever alias the query gives the table (subqueries rename it)."""
 
     output_field = SearchVectorField()
 
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
         table = compiler.quote_name(compiler.query.get_initial_alias())
-        return f'{table}."body_vector"', ()
+        return f"{table}.{compiler.quote_name(self.column)}", ()
+
+
+# The stored vector of each searched text (made from it with the French
+# configuration by PostgreSQL).
+STORED_VECTORS = {(Post, "body"): "body_vector", (Thread, "title"): "title_vector"}
 
 
 def matching(queryset: QuerySet[Any], field: str, query: str, words: list[str]) -> QuerySet[Any]:
     """PostgreSQL: what matches the query in `field` by French full text, or
     has every word in `search_key`, annotated with its `rank`. Both
-    conditions are served by GIN indexes (migrations conversations 0004 and
-    0007): a post's body by its stored vector, a thread's title by the
-    index's expression (change them together)."""
-    vector: Any = (
-        StoredBodyVector()
-        if (queryset.model, field) == (Post, "body")
-        else SearchVector(field, config="french")
-    )
+    conditions are served by GIN indexes (migrations conversations 0004,
+    0007 and 0008): the text's stored vector and the trigrams of
+    `search_key`."""
+    vector = StoredVector(STORED_VECTORS[queryset.model, field])
     terms = SearchQuery(query, config="french", search_type="websearch")
     return queryset.annotate(document=vector, rank=SearchRank(vector, terms)).filter(
         Q(document=terms) | _every_word("search_key", words)
