@@ -55,6 +55,10 @@ class ProfileVisibility(models.TextChoices):
     STAFF = "staff", _("nobody but staff")
 
 
+# The profiles any signed-in person may see (and the directory may list).
+SEEN_BY_SIGNED_IN = (ProfileVisibility.PUBLIC, ProfileVisibility.SIGNED_IN)
+
+
 class User(Moderated, AbstractUser):
     """A person: a sympathisant by default, an adhérent once the claim is verified."""
 

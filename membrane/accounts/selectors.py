@@ -2,7 +2,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from membrane.accounts.models import ProfileVisibility, User
+from membrane.accounts.models import SEEN_BY_SIGNED_IN, ProfileVisibility, User
 from membrane.territory.permissions import animated_unit_ids
 
 
@@ -14,10 +14,7 @@ def people_visible_to(viewer: Any, people: QuerySet[User] | None = None) -> Quer
     if viewer.is_authenticated and viewer.is_staff:
         return people
     if viewer.is_authenticated:
-        return people.filter(
-            Q(profile_visibility__in=[ProfileVisibility.PUBLIC, ProfileVisibility.SIGNED_IN])
-            | Q(pk=viewer.pk)
-        )
+        return people.filter(Q(profile_visibility__in=SEEN_BY_SIGNED_IN) | Q(pk=viewer.pk))
     return people.filter(profile_visibility=ProfileVisibility.PUBLIC)
 
 

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from membrane.accounts.models import ProfileVisibility, User
+from membrane.accounts.models import SEEN_BY_SIGNED_IN, User
 from membrane.accounts.ratelimits import posting_rate_consume
 from membrane.conversations.models import (
     Mention,
@@ -51,7 +51,7 @@ def mentioned_people(body: str) -> dict[str, User]:
         handle__in=handles,
         is_active=True,
         erased_at=None,
-        profile_visibility__in=[ProfileVisibility.PUBLIC, ProfileVisibility.SIGNED_IN],
+        profile_visibility__in=SEEN_BY_SIGNED_IN,
     )
     return {person.handle: person for person in people if person.handle}
 

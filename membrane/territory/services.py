@@ -6,12 +6,9 @@ from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet
 from django.utils.text import slugify
 
-from membrane.accounts.models import ProfileVisibility, User
+from membrane.accounts.models import SEEN_BY_SIGNED_IN, User
 from membrane.core.queries import count_for_outer_row
 from membrane.territory.models import Animator, Unit
-
-# The profiles the directory may list (accounts.selectors.people_listed_to).
-LISTABLE_VISIBILITIES = (ProfileVisibility.PUBLIC, ProfileVisibility.SIGNED_IN)
 
 # A person's place in the stored counts: (section id, counted, listed).
 Standing = tuple[int | None, int, int]
@@ -40,7 +37,7 @@ def is_listed(person: Any) -> bool:
         person.is_active
         and person.erased_at is None
         and person.listed_in_directory
-        and person.profile_visibility in LISTABLE_VISIBILITIES
+        and person.profile_visibility in SEEN_BY_SIGNED_IN
     )
 
 
@@ -71,7 +68,7 @@ def _standing(person_id: int | None, *, lock: bool) -> Standing:
     section_id, is_active, erased_at, listed, visibility = row
     if section_id is None or not is_active or erased_at is not None:
         return _NOWHERE
-    return section_id, 1, int(listed and visibility in LISTABLE_VISIBILITIES)
+    return section_id, 1, int(listed and visibility in SEEN_BY_SIGNED_IN)
 
 
 def _move(before: Standing, after: Standing) -> None:
@@ -101,7 +98,7 @@ def section_counts_recount(*, units: QuerySet[Unit] | None = None) -> int:
     if units is None:
         units = Unit.objects.sections()
     counted = User.objects.filter(section=OuterRef("pk"), is_active=True, erased_at=None)
-    listed = counted.filter(listed_in_directory=True, profile_visibility__in=LISTABLE_VISIBILITIES)
+    listed = counted.filter(listed_in_directory=True, profile_visibility__in=SEEN_BY_SIGNED_IN)
     return units.update(
         member_count=count_for_outer_row(counted, by="section"),
         listed_member_count=count_for_outer_row(listed, by="section"),
