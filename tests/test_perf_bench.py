@@ -329,6 +329,20 @@ def test_explaining_the_pages_times_each_one_and_shows_its_slowest_queries_plans
     assert any(line.startswith("-- ") for line in lines)
 
 
+@pytest.mark.django_db
+def test_profiling_the_pages_names_the_python_functions_that_took_the_time(
+    dataset, section_animator
+):
+    ensure_second_factor(section_animator)
+    lines = list(
+        explain_pages(pick_targets(), session_for(section_animator), only="api idea box", profile=5)
+    )
+    tables = [line for line in lines if line.startswith("   by ")]
+    assert [t.split(":")[0] for t in tables] == ["   by tottime", "   by cumulative"] * 2
+    # The cumulative table starts from the request the test client made.
+    assert "client.py" in tables[1] and "(get)" in tables[1]
+
+
 # Reports
 
 

@@ -3,8 +3,13 @@ process with Django's test client (no server): total and SQL time, the number
 of queries, the process's peak memory after it (a page that raises it is
 what makes a web worker grow), and the slowest queries with their plan
 (`EXPLAIN ANALYZE` on PostgreSQL, `EXPLAIN QUERY PLAN` on SQLite). Only
-SELECTs are explained."""
+SELECTs are explained. With `profile`, the Python functions that took the
+most time of their own in that request (cProfile): what a page spends
+outside the database."""
 
+import cProfile
+import io
+import pstats
 import resource
 import time
 from collections.abc import Callable, Iterator
@@ -43,7 +48,12 @@ def plan(sql: str, params: Any) -> list[str]:
 
 
 def explain_pages(
-    targets: Targets, reader_session: str, *, only: str = "", slowest: int = 2
+    targets: Targets,
+    reader_session: str,
+    *,
+    only: str = "",
+    slowest: int = 2,
+    profile: int = 0,
 ) -> Iterator[str]:
     """Lines of text, page by page."""
     clients = {
@@ -57,9 +67,14 @@ def explain_pages(
         for who in (["anonymous"] if anonymous else []) + ["signed-in"]:
             client = clients[who]
             client.get(path)  # warm the caches
+            profiler = cProfile.Profile() if profile else None
             began = time.perf_counter()
             with timed_queries() as queries:
+                if profiler:
+                    profiler.enable()
                 status = client.get(path).status_code
+                if profiler:
+                    profiler.disable()
             total = time.perf_counter() - began
             sql = sum(duration for duration, _sql, _params in queries)
             yield (
@@ -71,8 +86,20 @@ def explain_pages(
                     continue
                 yield f"-- {duration * 1000:.1f} ms: {statement[:600]}"
                 yield from ("   " + line for line in plan(statement, params))
+            if profiler:
+                yield from _top_functions(profiler, profile)
 
 
 def _peak_mb() -> float:
     """This process's peak resident memory so far (Linux counts in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _top_functions(profiler: cProfile.Profile, count: int) -> Iterator[str]:
+    """The `count` functions with the most time of their own, then the same
+    by cumulative time: pstats' own table, indented."""
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(count)
+        table = out.getvalue().split("ncalls", 1)[-1]
+        yield f"   by {order}: ncalls" + table.rstrip().replace("\n", "\n   ")

@@ -73,6 +73,13 @@ class Command(BaseCommand):
             "queries' plans (see membrane/perf/bench/explain.py).",
         )
         parser.add_argument(
+            "--profile",
+            type=int,
+            default=0,
+            metavar="N",
+            help="With --explain: the N Python functions that took most time in each page.",
+        )
+        parser.add_argument(
             "--compare-with",
             default="auto",
             help="JSON of a smaller dataset's run: adds the scale-flatness table. Default: "
@@ -95,7 +102,9 @@ class Command(BaseCommand):
         ensure_second_factor(reader)
         reader_session = session_for(reader)
         if options["explain"]:
-            for line in explain_pages(targets, reader_session, only=options["only"].lower()):
+            for line in explain_pages(
+                targets, reader_session, only=options["only"].lower(), profile=options["profile"]
+            ):
                 self.stdout.write(line)
             return
         endpoints = [bare_endpoint(), *read_endpoints(targets, reader_session)]
