@@ -91,7 +91,14 @@ class Space(Moderated):
         verbose_name = _("space")
         verbose_name_plural = _("spaces")
         ordering = ["kind", "name"]
-        indexes = [models.Index(fields=["kind", "visibility"])]
+        indexes = [
+            models.Index(fields=["kind", "visibility"]),
+            # The group directory, most populated first: its first page read
+            # in order from the index (5,000 groups at party scale).
+            models.Index(
+                fields=["kind", "-active_member_count", "name"], name="space_most_populated"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

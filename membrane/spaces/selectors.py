@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from membrane.accounts.models import ProfileVisibility
 from membrane.accounts.selectors import people_listed_to, people_visible_to
+from membrane.conversations.models import Post
 from membrane.core.text import normalize_for_search
 from membrane.moderation.models import ModerationState
 from membrane.moderation.selectors import visible_q
@@ -111,41 +112,46 @@ def most_active_groups(*, days: int = 30, limit: int = 10) -> list[Space]:
     is not shown to outsiders, nor a group or messages that moderation hides
     or holds.
 
-    Counting every group's posts is the costly part: the ranking (ids and
-    counts) is cached for MOST_ACTIVE_TTL seconds, so its counts may be that
-    old; the groups are read again each time, so one made private or hidden
-    since leaves it at once. One query either way."""
+    The ranking (ids and counts) is cached for MOST_ACTIVE_TTL seconds, so
+    its counts may be that old; the groups are read again each time, so one
+    made private or hidden since leaves it at once."""
     public = Space.objects.groups().filter(
         visibility=Space.Visibility.PUBLIC, moderation_state=ModerationState.VISIBLE
     )
     key = most_active_key(days)
     ranking: list[tuple[int, int]] | None = cache.get(key) if limit <= MOST_ACTIVE_KEPT else None
     if ranking is None:
-        since = timezone.now() - timedelta(days=days)
-        ranked: list[Any] = list(
-            public.annotate(
-                recent_posts=Count(
-                    "threads__posts",
-                    filter=Q(
-                        threads__posts__created_at__gte=since,
-                        threads__posts__deleted_at=None,
-                        threads__posts__moderation_state=ModerationState.VISIBLE,
-                        threads__moderation_state=ModerationState.VISIBLE,
-                    ),
-                )
-            )
-            .filter(recent_posts__gt=0)
-            .order_by("-recent_posts", "name")[: max(limit, MOST_ACTIVE_KEPT)]
-        )
+        ranking = _most_active_ranking(public, days=days, kept=max(limit, MOST_ACTIVE_KEPT))
         if days in MOST_ACTIVE_DAYS:
-            cache.set(key, [(g.pk, g.recent_posts) for g in ranked], MOST_ACTIVE_TTL)
-        return ranked[:limit]
+            cache.set(key, ranking, MOST_ACTIVE_TTL)
     counts = dict(ranking)
     groups: list[Any] = list(public.filter(pk__in=counts))
     for group in groups:
         group.recent_posts = counts[group.pk]
     groups.sort(key=lambda g: (-counts[g.pk], g.name))
     return groups[:limit]
+
+
+def _most_active_ranking(public: QuerySet[Space], *, days: int, kept: int) -> list[tuple[int, int]]:
+    """(group id, posts) of the `kept` groups with the most public posts in
+    the last `days` days. Read from the posts of the period (their stored
+    space, the created_at index), not from every group's threads and posts:
+    at party scale the latter took 7 s, and every visitor arriving before
+    the cache was filled waited for it."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        Post.objects.filter(
+            space__in=public.values("pk"),
+            created_at__gte=since,
+            deleted_at=None,
+            moderation_state=ModerationState.VISIBLE,
+            thread__moderation_state=ModerationState.VISIBLE,
+        )
+        .values("space_id", "space__name")
+        .annotate(posts=Count("pk"))
+        .order_by("-posts", "space__name")[:kept]
+    )
+    return [(row["space_id"], row["posts"]) for row in rows]
 
 
 def group_members(space: Space) -> QuerySet[Membership]:
