@@ -12,7 +12,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from membrane.accounts.models import ProfileVisibility, User
 from membrane.accounts.selectors import people_listed_to
@@ -151,7 +150,7 @@ def thread_page(
     return Page(posts, ids_page.number, paginator)
 
 
-def _count_per_post(model: type[Reaction] | type[PostRevision]) -> Coalesce:
+def _count_per_post(model: type[Reaction] | type[PostRevision]) -> Subquery:
     """How many rows of `model` the outer post has, as a correlated subquery
     read on the model's `post` index."""
     return count_for_outer_row(model.objects.filter(post=OuterRef("pk")), by="post")

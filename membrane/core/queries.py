@@ -1,16 +1,24 @@
 """Query pieces shared by the apps."""
 
-from typing import Any
+from typing import Any, ClassVar
 
-from django.db.models import Count, IntegerField, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField, QuerySet, Subquery
 
 
-def count_for_outer_row(rows: QuerySet[Any], *, by: str) -> Coalesce:
-    """How many of `rows` (filtered on `OuterRef`, grouped on the field
-    `by` that names the outer row) belong to the outer row, 0 when none: a
-    correlated subquery, computed only for the rows the outer query keeps
-    (a page, or the rows an UPDATE recounts) rather than a join and
-    GROUP BY over every row."""
-    counted = rows.order_by().values(by).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+class _CountOf(Subquery):
+    """COUNT(*) of a subquery's rows: 0 when there is none, and no GROUP BY,
+    so PostgreSQL may count from an index alone (an index-only scan) when
+    the subquery selects only indexed columns."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field: ClassVar[IntegerField] = IntegerField()
+
+
+def count_for_outer_row(rows: QuerySet[Any], *, by: str) -> Subquery:
+    """How many of `rows` (filtered on `OuterRef` through the field `by`
+    that names the outer row) belong to the outer row: a correlated
+    subquery, computed only for the rows the outer query keeps (a page, or
+    the rows an UPDATE recounts) rather than a join and GROUP BY over every
+    row. It selects `by` alone: counting a box's ideas reads the box_id
+    index and no idea (51 boxes of 154 ideas at party scale: 18 -> 1 ms)."""
+    return _CountOf(rows.order_by().values(by))

@@ -20,7 +20,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -52,7 +51,7 @@ def with_counts(events: QuerySet[Event], viewer: Any = None) -> QuerySet[Event]:
     return events
 
 
-def _rsvp_count(status: str) -> Coalesce:
+def _rsvp_count(status: str) -> Subquery:
     answers = Rsvp.objects.filter(event=OuterRef("pk"), status=status)
     return count_for_outer_row(answers, by="event")
 

@@ -86,14 +86,15 @@ BOXES_PER_PAGE = 50
 
 
 def report(request: HtmxHttpRequest) -> HttpResponse:
-    may_view = viewable(request.user)
     page = _page_number(request.GET.get("boxes"))
     # One more than shown tells whether a next page exists, without a count.
     start = (page - 1) * BOXES_PER_PAGE
     boxes = list(report_boxes()[start : start + BOXES_PER_PAGE + 1])
     figures, retained = platform_report()
+    listed = [idea.box for idea in retained] + [step.box for step in figures["overdue"]]
+    may_view = viewable(request.user, [box.space_id for box in listed])
     context = {
-        "report": public_report(figures, request.user),
+        "report": public_report(figures, request.user, may_view=may_view),
         "highlights": [idea for idea in retained if may_view(idea.box.space)][:HIGHLIGHTS],
         "boxes": boxes[:BOXES_PER_PAGE],
         "boxes_previous": page - 1 if page > 1 else None,
