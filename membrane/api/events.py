@@ -47,7 +47,14 @@ from membrane.events.permissions import (
     rsvp_refusal_message,
 )
 from membrane.events.places import is_postcode, normalise_departement
-from membrane.events.selectors import attendees, counts_of, my_events, upcoming_events, with_counts
+from membrane.events.selectors import (
+    attendees,
+    counts_of,
+    events_in_order,
+    my_events,
+    upcoming_event_order,
+    with_counts,
+)
 from membrane.events.services import (
     EventError,
     attendance_check,
@@ -309,13 +316,14 @@ def event_index(request: ApiRequest, filters: Query[EventFilters]) -> dict[str, 
     space = access_space(filters.space) if filters.space else None
     if space is not None and not can_view_space(request.auth, space):
         raise PermissionDenied(_("Only the people of this space see its events."))
-    events = upcoming_events(
+    events = upcoming_event_order(
         request.auth, space=space, departement=departement, postcode=filters.postcode or None
     )
     order = ("nearness", "starts_at", "id") if filters.postcode else ("starts_at", "id")
-    items, next_cursor = keyset_page_by(
+    keys, next_cursor = keyset_page_by(
         events, order=order, cursor=filters.cursor, limit=filters.limit
     )
+    items = events_in_order([event.pk for event in keys], request.auth)
     return {"items": [event_out(request, event) for event in items], "next": next_cursor}
 
 

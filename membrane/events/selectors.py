@@ -80,6 +80,30 @@ def upcoming_events(
     return _in_order(with_counts(events, user), postcode)
 
 
+def upcoming_event_order(
+    user: Any,
+    *,
+    space: Space | None = None,
+    departement: str | None = None,
+    postcode: str | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Event]:
+    """`upcoming_events` without their space, organiser and counts: only
+    what orders them (`nearness` with a postcode, `starts_at`, the id), for
+    a list that picks its page first (keyset pages of the API) and then
+    reads `events_in_order` for it. Sorting full rows read every column of
+    every upcoming event (2,310 at party scale)."""
+    events = _upcoming(user, space=space, departement=departement, now=now)
+    return _in_order(events.only("pk", "starts_at"), postcode)
+
+
+def events_in_order(ids: list[int], user: Any) -> list[Event]:
+    """The events of these ids with their counts (`with_counts`), in the
+    order of the ids."""
+    found = {event.pk: event for event in with_counts(Event.objects.filter(pk__in=ids), user)}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def upcoming_events_page(
     user: Any,
     *,
