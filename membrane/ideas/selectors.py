@@ -71,14 +71,14 @@ def themes_of_box(box: IdeaBox) -> QuerySet[Theme]:
     ).order_by("name")
 
 
-def viewable(user: Any, space_ids: Iterable[int]) -> Callable[[Space], bool]:
+def viewable(user: Any, space_ids: Iterable[int]) -> Callable[[int], bool]:
     """`can_view_space` for the spaces of these ids, in one query made on
     first use (spaces.selectors.readable_spaces_q, the same rule): the
     report's queries grow neither with its items nor with the platform's
     spaces (4,273 readable ones at party scale)."""
     readable: set[int] | None = None
 
-    def check(space: Space) -> bool:
+    def check(space_id: int) -> bool:
         nonlocal readable
         if readable is None:
             readable = set(
@@ -86,13 +86,13 @@ def viewable(user: Any, space_ids: Iterable[int]) -> Callable[[Space], bool]:
                 .order_by()
                 .values_list("pk", flat=True)
             )
-        return space.pk in readable
+        return space_id in readable
 
     return check
 
 
 def public_report(
-    report: dict[str, Any], user: Any, *, may_view: Callable[[Space], bool] | None = None
+    report: dict[str, Any], user: Any, *, may_view: Callable[[int], bool] | None = None
 ) -> dict[str, Any]:
     """The report, its figures public, its overdue list limited to the ideas
     the person may see, each with its days of waiting. `may_view`: a
@@ -103,7 +103,7 @@ def public_report(
     overdue = [
         {"step": step, "idea": step.idea, "days": days_waiting(step)}
         for step in report["overdue"]
-        if step.idea.moderation_state == ModerationState.VISIBLE and may_view(step.box.space)
+        if step.idea.moderation_state == ModerationState.VISIBLE and may_view(step.box.space_id)
     ]
     by_status = [(Status(value).label, count) for value, count in report["by_status"].items()]
     return {
@@ -182,13 +182,32 @@ def _late(box: IdeaBox | None, now: datetime | None) -> QuerySet[Step]:
     )
 
 
+OVERDUE_FIELDS = (
+    "threshold_reached_at",
+    "answered_at",
+    "idea__title",
+    "idea__moderation_state",
+    "box__answer_delay_days",
+    "box__space__name",
+    "box__space__slug",
+    "box__space__kind",
+)
+
+
 def overdue_steps(
     *, box: IdeaBox | None = None, now: datetime | None = None, limit: int | None = None
 ) -> list[Step]:
     """Steps over their box's threshold, still unanswered, past the delay,
     with their idea and box, the longest waiting first (at most `limit`):
     one query."""
-    late = _late(box, now).select_related("idea", "box__space").order_by(_due(box).asc(), "pk")
+    late = (
+        _late(box, now)
+        .select_related("idea", "box__space")
+        # What the report shows and needs of each (it is cached): not the
+        # ideas' descriptions nor the spaces' texts.
+        .only(*OVERDUE_FIELDS)
+        .order_by(_due(box).asc(), "pk")
+    )
     return list(late if limit is None else late[:limit])
 
 
@@ -258,23 +277,33 @@ PLATFORM_REPORT_KEY = "ideas-platform-report"
 HIGHLIGHTS_SCANNED = 200
 
 
-def platform_report() -> tuple[dict[str, Any], list[Idea]]:
+def platform_report() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The report of all boxes and the most supported retained and
-    implemented ideas (at most HIGHLIGHTS_SCANNED, visible ones), cached
+    implemented ideas (at most HIGHLIGHTS_SCANNED, visible ones, as plain
+    rows: pk, title, status, support_count, space_id, space_name), cached
     IDEAS_REPORT_CACHE_SECONDS: the figures may be that much behind."""
     seconds = settings.IDEAS_REPORT_CACHE_SECONDS
     if seconds > 0 and (held := cache.get(PLATFORM_REPORT_KEY)) is not None:
         figures, retained = held
         return figures, retained
     figures = box_report()
+    # Plain rows, not ideas with their box and space: 200 of those were
+    # 270 KB to unpickle at each request.
     retained = list(
         Idea.objects.filter(
             status__in=[Status.IMPLEMENTED, Status.RETAINED],
             moderation_state=ModerationState.VISIBLE,
         )
-        .select_related("box__space")
         .annotate(status_rank=STATUS_ORDER)
-        .order_by("status_rank", "-support_count", "-pk")[:HIGHLIGHTS_SCANNED]
+        .order_by("status_rank", "-support_count", "-pk")
+        .values(
+            "pk",
+            "title",
+            "status",
+            "support_count",
+            space_id=F("box__space_id"),
+            space_name=F("box__space__name"),
+        )[:HIGHLIGHTS_SCANNED]
     )
     if seconds > 0:
         cache.set(PLATFORM_REPORT_KEY, (figures, retained), seconds)

@@ -30,7 +30,7 @@ from membrane.conversations.selectors import POSTS_PER_PAGE, post_page_number, p
 from membrane.conversations.views import HELD_NOTICE
 from membrane.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from membrane.ideas.forms import AnswerForm, BoxForm, CommentForm, IdeaForm, MergeForm
-from membrane.ideas.models import Idea, IdeaBox, Step, Support, Theme
+from membrane.ideas.models import Idea, IdeaBox, Status, Step, Support, Theme
 from membrane.ideas.permissions import (
     access_box,
     access_idea,
@@ -79,8 +79,8 @@ from membrane.spaces.permissions import access_space, can_view_space
 IDEAS_PER_PAGE = 30
 # As many comments a page as messages on a thread's page.
 COMMENTS_PER_PAGE = POSTS_PER_PAGE
-HIGHLIGHTS = 20
-BOXES_PER_PAGE = 50
+HIGHLIGHTS = 10
+BOXES_PER_PAGE = 25
 
 # "Que sont devenues vos idées ?"
 
@@ -91,11 +91,14 @@ def report(request: HtmxHttpRequest) -> HttpResponse:
     start = (page - 1) * BOXES_PER_PAGE
     boxes = list(report_boxes()[start : start + BOXES_PER_PAGE + 1])
     figures, retained = platform_report()
-    listed = [idea.box for idea in retained] + [step.box for step in figures["overdue"]]
-    may_view = viewable(request.user, [box.space_id for box in listed])
+    listed = [idea["space_id"] for idea in retained]
+    may_view = viewable(request.user, listed + [s.box.space_id for s in figures["overdue"]])
+    highlights = [idea for idea in retained if may_view(idea["space_id"])][:HIGHLIGHTS]
     context = {
         "report": public_report(figures, request.user, may_view=may_view),
-        "highlights": [idea for idea in retained if may_view(idea.box.space)][:HIGHLIGHTS],
+        "highlights": [
+            {**idea, "status_label": Status(idea["status"]).label} for idea in highlights
+        ],
         "boxes": boxes[:BOXES_PER_PAGE],
         "boxes_previous": page - 1 if page > 1 else None,
         "boxes_next": page + 1 if len(boxes) > BOXES_PER_PAGE else None,
