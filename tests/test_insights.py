@@ -165,6 +165,31 @@ def test_a_fresh_snapshot_is_served_without_recomputing(group_with_talk, django_
     assert Snapshot.objects.count() == 1
 
 
+def test_a_stale_snapshot_is_recomputed_by_one_request_at_a_time(group_with_talk):
+    """While one request computes a small space's measures live, the others
+    get the older snapshot instead of computing them too."""
+    from django.core.cache import cache
+
+    from membrane.insights.services import snapshot_key
+
+    group, people = group_with_talk
+    period = last_days(30)
+    old = measures_for(space=group, period=period)
+    assert old is not None
+    Snapshot.objects.filter(pk=old.pk).update(computed_at=timezone.now() - timedelta(hours=2))
+    PostFactory(thread=Thread.objects.filter(space=group).first(), author=people["alice"])
+    lock = f"insights-live:{snapshot_key(group, period)}"
+    cache.add(lock, True, 60)  # another request is computing them
+    try:
+        served = measures_for(space=group, period=period)
+        assert served is not None and served.computed_at < timezone.now() - timedelta(hours=1)
+    finally:
+        cache.delete(lock)
+    fresh = measures_for(space=group, period=period)
+    assert fresh is not None and fresh.data["posts"] == old.data["posts"] + 1
+    assert cache.get(lock) is None  # released once computed
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_large_space_is_computed_by_the_worker(group_with_talk, monkeypatch):
     """Above the live limit the page gets nothing the first time, the worker
