@@ -274,7 +274,7 @@ def box_report(*, box: IdeaBox | None = None, now: datetime | None = None) -> di
 # overdue one and ranks the retained ideas: kept a short while in the cache
 # (the same for everyone; each reader's own filtering happens after).
 PLATFORM_REPORT_KEY = "ideas-platform-report"
-HIGHLIGHTS_SCANNED = 200
+HIGHLIGHTS_SCANNED = 60
 
 
 def platform_report() -> tuple[dict[str, Any], list[dict[str, Any]]]:
