@@ -44,6 +44,7 @@ from membrane.accounts.models import User
 from membrane.accounts.selectors import people_listed_to
 from membrane.conversations.models import Post, Thread
 from membrane.conversations.selectors import readable_posts, readable_threads
+from membrane.core.queries import in_order_of
 from membrane.core.text import normalize_for_search
 from membrane.moderation.models import ModerationState
 from membrane.spaces.models import Membership, Space
@@ -153,8 +154,8 @@ def search(
         POSTS: lambda: _full_text_matches(readable_posts(viewer), "body", query),
     }
     shown: dict[str, Callable[[list[int]], list[Any]]] = {
-        THREADS: lambda ids: _in_order_of(_thread_rows(viewer), ids),
-        POSTS: lambda ids: _in_order_of(_post_rows(viewer), ids),
+        THREADS: lambda ids: in_order_of(_thread_rows(viewer), ids),
+        POSTS: lambda ids: in_order_of(_post_rows(viewer), ids),
     }
     results = {}
     for kind in kinds:
@@ -318,24 +319,25 @@ def matching(queryset: QuerySet[Any], field: str, query: str, words: list[str]) 
     conditions are served by GIN indexes (migrations conversations 0004,
     0007 and 0008): the text's stored vector and the trigrams of
     `search_key`."""
-    vector = StoredVector(STORED_VECTORS[queryset.model, field])
-    terms = SearchQuery(query, config="french", search_type="websearch")
+    vector, terms = _vector_and_terms(queryset, field, query)
     return queryset.annotate(document=vector, rank=SearchRank(vector, terms)).filter(
         Q(document=terms) | _every_word("search_key", words)
     )
 
 
-def _in_order_of(rows: QuerySet[Any], ids: list[int]) -> list[Any]:
-    found = {row.pk: row for row in rows.filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
-
-
 def _full_text_matches(queryset: QuerySet[Any], field: str, query: str) -> QuerySet[Any]:
     """PostgreSQL: what matches the query in `field` by French full text
     only, unranked: some of what `matching` finds."""
-    vector = StoredVector(STORED_VECTORS[queryset.model, field])
-    terms = SearchQuery(query, config="french", search_type="websearch")
+    vector, terms = _vector_and_terms(queryset, field, query)
     return queryset.annotate(document=vector).filter(document=terms)
+
+
+def _vector_and_terms(
+    queryset: QuerySet[Any], field: str, query: str
+) -> tuple[StoredVector, SearchQuery]:
+    """The stored vector of `field` and the query as French full-text terms."""
+    vector = StoredVector(STORED_VECTORS[queryset.model, field])
+    return vector, SearchQuery(query, config="french", search_type="websearch")
 
 
 def _spaces(viewer: Any, words: list[str]) -> QuerySet[Space]:

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from membrane.core.queries import count_for_outer_row
+from membrane.core.queries import count_for_outer_row, in_order_of
 from membrane.events.models import Event, Rsvp
 from membrane.events.places import departement_of
 from membrane.moderation.models import ModerationState
@@ -100,8 +100,7 @@ def upcoming_event_order(
 def events_in_order(ids: list[int], user: Any) -> list[Event]:
     """The events of these ids with their counts (`with_counts`), in the
     order of the ids."""
-    found = {event.pk: event for event in with_counts(Event.objects.filter(pk__in=ids), user)}
-    return [found[pk] for pk in ids if pk in found]
+    return in_order_of(with_counts(Event.objects.all(), user), ids)
 
 
 def upcoming_events_page(
