@@ -5,6 +5,7 @@ person, a space, a thread) and input checks borrowed from the pages' forms."""
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -191,7 +192,12 @@ def reject_null(value: Any) -> Any:
 
 
 def keyset_page_by[M: Model](
-    queryset: QuerySet[M], *, order: tuple[str, ...], cursor: str | None, limit: int
+    queryset: QuerySet[M],
+    *,
+    order: tuple[str, ...],
+    cursor: str | None,
+    limit: int,
+    first: Callable[[QuerySet[M], int], QuerySet[M]] | None = None,
 ) -> tuple[list[M], str | None]:
     """One page of `queryset` in `order` (fields or annotations, "-" for
     descending, the last one "id" or "-id" to break ties), starting after
@@ -199,12 +205,16 @@ def keyset_page_by[M: Model](
 
     The general form of `keyset_page`, for lists ordered on several keys
     (pinned first, then by activity; most populated first, then by name).
-    The ordering fields must not be null."""
+    The ordering fields must not be null. `first(queryset, count)`, if
+    given, picks the first `count` rows in `order` its own way (the events
+    near a postcode, part by part)."""
     if not order or order[-1].lstrip("-") != "id":
         raise ValueError("The last ordering key must be the id.")
     queryset = queryset.order_by(*order)
     if cursor:
         queryset = _after_position(queryset, order, cursor_decode(cursor))
+    if first is not None:
+        queryset = first(queryset, limit + 1)
     items = list(queryset[: limit + 1])
     if len(items) <= limit:
         return items, None

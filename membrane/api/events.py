@@ -51,6 +51,7 @@ from membrane.events.selectors import (
     attendees,
     counts_of,
     events_in_order,
+    first_in_order,
     my_events,
     upcoming_event_order,
     with_counts,
@@ -321,7 +322,11 @@ def event_index(request: ApiRequest, filters: Query[EventFilters]) -> dict[str, 
     )
     order = ("nearness", "starts_at", "id") if filters.postcode else ("starts_at", "id")
     keys, next_cursor = keyset_page_by(
-        events, order=order, cursor=filters.cursor, limit=filters.limit
+        events,
+        order=order,
+        cursor=filters.cursor,
+        limit=filters.limit,
+        first=lambda events, count: first_in_order(events, filters.postcode or None, count),
     )
     items = events_in_order([event.pk for event in keys], request.auth)
     return {"items": [event_out(request, event) for event in items], "next": next_cursor}

@@ -42,7 +42,7 @@ class Event(Moderated):
     time_zone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIME_ZONE)
     online_url = models.URLField(_("online link"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=5, blank=True, db_index=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
     commune = models.CharField(_("commune"), max_length=120, blank=True)
     departement = models.CharField(_("département"), max_length=3, blank=True)
     capacity = models.PositiveIntegerField(
@@ -67,9 +67,13 @@ class Event(Moderated):
         indexes = [
             models.Index(fields=["space", "starts_at"]),
             models.Index(fields=["departement", "starts_at"]),
+            # The future events at a postcode in start order, from now on
+            # (selectors.first_in_order).
+            models.Index(fields=["postcode", "starts_at"], name="event_postcode_starts_at"),
             # The events not yet over (selectors.upcoming_events), without
-            # reading the past ones: most of the table after a few years.
-            models.Index(fields=["ends_at"], name="event_ends_at"),
+            # reading the past ones: most of the table after a few years;
+            # with their start, those already started are found in the index.
+            models.Index(fields=["ends_at", "starts_at"], name="event_ends_starts_at"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -90,11 +90,39 @@ def upcoming_event_order(
 ) -> QuerySet[Event]:
     """`upcoming_events` without their space, organiser and counts: only
     what orders them (`nearness` with a postcode, `starts_at`, the id), for
-    a list that picks its page first (keyset pages of the API) and then
-    reads `events_in_order` for it. Sorting full rows read every column of
-    every upcoming event (2,310 at party scale)."""
+    a list that picks its page first (keyset pages of the API, which cut
+    it with `first_in_order`) and then reads `events_in_order` for it.
+    Sorting full rows read every column of every upcoming event (2,310 at
+    party scale)."""
     events = _upcoming(user, space=space, departement=departement, now=now)
     return _in_order(events.only("pk", "starts_at"), postcode)
+
+
+def first_in_order(events: QuerySet[Event], postcode: str | None, count: int) -> QuerySet[Event]:
+    """The first `count` of `events` in the order of `upcoming_events`.
+
+    Sorting them all by nearness, then start, read every upcoming event and
+    checked who may see it (2,310 at party scale) for a page of 20. Here,
+    the events already started (few: those held now) are sorted, and the
+    future ones are read part by part in start order from an index (at the
+    postcode, in its département, the others), each cut at `count`: only
+    those few are sorted, and the past events are never read."""
+    started = Q(starts_at__lte=timezone.now())
+    parts = [_in_order(events.filter(started), postcode)]
+    future, rest = events.exclude(started).order_by("starts_at", "pk"), Q()
+    if postcode:
+        here = Q(postcode=postcode)
+        parts.append(future.filter(here))
+        rest = ~here
+        near = departement_of(postcode)
+        if near:
+            parts.append(future.filter(Q(departement=near) & rest))
+            rest &= ~Q(departement=near)
+    parts.append(future.filter(rest))
+    picked = Q()
+    for part in parts:
+        picked |= Q(pk__in=part.values("pk")[:count])
+    return _in_order(Event.objects.filter(picked).only("pk", "starts_at"), postcode)
 
 
 def events_in_order(ids: list[int], user: Any) -> list[Event]:
@@ -117,9 +145,10 @@ def upcoming_events_page(
     UpcomingPaginator for what it counts and joins."""
     events = _upcoming(user, space=space, departement=departement, now=now)
     paginator = UpcomingPaginator(
-        _in_order(events, postcode),
+        events,
         per_page,
         asked=page,
+        first=lambda count: first_in_order(events, postcode, count),
         rows=lambda ids: _in_order(with_counts(Event.objects.filter(pk__in=ids), user), postcode),
     )
     return paginator.get_page(page)
@@ -161,7 +190,8 @@ class UpcomingPaginator(Paginator[Event]):
     at party scale): `count` stops PAGES_COUNTED_AHEAD pages past the page
     asked for (`more_than_counted` then says there are more), and a page's
     events are picked on the events' own columns (order, readability) before
-    `rows(ids)` gives only them their space, organiser and counts."""
+    `rows(ids)` gives only them their space, organiser and counts;
+    `first(count)` gives the first `count` events in the list's order."""
 
     more_than_counted = False
 
@@ -171,11 +201,13 @@ class UpcomingPaginator(Paginator[Event]):
         per_page: int,
         *,
         asked: Any,
+        first: Callable[[int], QuerySet[Event]],
         rows: Callable[[QuerySet[Event, Any]], QuerySet[Event]],
     ) -> None:
         super().__init__(object_list, per_page)
         number = int(asked) if str(asked).isdigit() else 1
         self.cap = (min(max(number, 1), MAX_PAGE_ASKED) + PAGES_COUNTED_AHEAD) * per_page
+        self.first = first
         self.rows = rows
 
     @cached_property
@@ -188,8 +220,8 @@ class UpcomingPaginator(Paginator[Event]):
     def page(self, number: Any) -> Page[Event]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        events = cast("QuerySet[Event]", self.object_list)
-        ids = events.values("pk")[bottom : bottom + self.per_page]
+        top = bottom + self.per_page
+        ids = self.first(top).values("pk")[bottom:top]
         return Page(list(self.rows(ids)), number, self)
 
 
