@@ -25,6 +25,9 @@ from membrane.accounts.services import (
 from membrane.moderation.models import Action
 from membrane.moderation.services import decide
 from membrane.perf.dataset.run import generate
+from membrane.spaces.models import Space
+from membrane.spaces.selectors import space_member_count
+from membrane.spaces.services import territorial_space_ensure
 from membrane.territory.models import Unit
 from membrane.territory.selectors import section_members
 from membrane.territory.services import section_counts_recount, section_join, section_leave
@@ -279,3 +282,17 @@ def test_the_dataset_generator_writes_right_counts():
 
     assert Unit.objects.sections().filter(member_count__gt=0).exists()
     assert_counts_hold()
+
+
+def test_a_space_counts_its_people_from_the_stored_counts(federation, section, charter):
+    other, empty = SectionFactory(parent=federation), SectionFactory(parent=federation)
+    UserFactory.create_batch(3, section=section)
+    UserFactory(section=other)
+    UserFactory(section=other, is_active=False)
+    section_counts_recount()
+
+    def count(unit: Unit) -> int:
+        space = Space.objects.select_related("unit").get(pk=territorial_space_ensure(unit).pk)
+        return space_member_count(space)
+
+    assert (count(section), count(other), count(empty), count(federation)) == (3, 1, 0, 4)

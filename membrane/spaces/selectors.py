@@ -12,6 +12,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -207,20 +208,29 @@ def group_faces(*, space: Space, viewer: Any) -> QuerySet[Membership]:
     return group_members_visible_to(space=space, viewer=viewer).order_by("-role", "-joined_at")
 
 
+# The national space's count of everyone is kept this long (seconds): a
+# count over every account (600,000 at party scale) at each visit otherwise.
+NATIONAL_COUNT_TTL = 5 * 60
+
+
 def space_member_count(space: Space) -> int:
-    """How many people belong to the space: a group's active members (its
-    stored count); the people of a section, of a federation's sections, or
-    everyone (national)."""
+    """How many people belong to the space: a group's active members, a
+    section's people, a federation's sections' people (stored counts), or
+    everyone (national: counted at most every NATIONAL_COUNT_TTL seconds)."""
     if space.is_group:
         return space.active_member_count
     if space.unit is None:
         return 0
-    people = get_user_model().objects.filter(is_active=True, erased_at=None)
     if space.unit.kind == Unit.Kind.SECTION:
-        people = people.filter(section_id=space.unit.pk)
-    elif space.unit.kind == Unit.Kind.FEDERATION:
-        people = people.filter(section__parent_id=space.unit.pk)
-    return people.count()
+        return space.unit.member_count
+    if space.unit.kind == Unit.Kind.FEDERATION:
+        sections = Unit.objects.filter(parent_id=space.unit.pk, kind=Unit.Kind.SECTION)
+        return sections.aggregate(people=Sum("member_count"))["people"] or 0
+    return cache.get_or_set(
+        "national-member-count",
+        lambda: get_user_model().objects.filter(is_active=True, erased_at=None).count(),
+        NATIONAL_COUNT_TTL,
+    )
 
 
 def pending_request_of(*, space: Space, user: Any) -> JoinRequest | None:
