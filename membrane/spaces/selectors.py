@@ -226,11 +226,12 @@ def space_member_count(space: Space) -> int:
     if space.unit.kind == Unit.Kind.FEDERATION:
         sections = Unit.objects.filter(parent_id=space.unit.pk, kind=Unit.Kind.SECTION)
         return sections.aggregate(people=Sum("member_count"))["people"] or 0
-    return cache.get_or_set(
+    count = cache.get_or_set(
         "national-member-count",
         lambda: get_user_model().objects.filter(is_active=True, erased_at=None).count(),
         NATIONAL_COUNT_TTL,
     )
+    return int(count or 0)
 
 
 def pending_request_of(*, space: Space, user: Any) -> JoinRequest | None:
