@@ -24,6 +24,8 @@ from membrane.spaces.models import Space
 REMINDER_BEFORE = timedelta(hours=24)
 # The statuses told of a change or a cancellation.
 CONCERNED = (Rsvp.Status.GOING, Rsvp.Status.WAITING, Rsvp.Status.INTERESTED)
+# The answers that hold a place: a seat, or a place in line.
+HOLDING = (Rsvp.Status.GOING, Rsvp.Status.WAITING)
 # What a change of which raises the iCalendar SEQUENCE and tells the people.
 TIME_FIELDS = ("starts_at", "ends_at", "time_zone")
 PLACE_FIELDS = ("address", "postcode", "commune", "online_url")
@@ -261,22 +263,30 @@ def rsvp_set(*, user: Any, event: Event, status: str, now: datetime | None = Non
                 rsvp.created_at = when  # joins the end of the line
             rsvp.save(update_fields=["status", "created_at", "updated_at"])
         promoted = _promote_waiting(locked) if previous == Rsvp.Status.GOING else []
-        transaction.on_commit(lambda: _tell_organiser(locked, user))
+        gave_up = previous in HOLDING and wanted == Rsvp.Status.NOT_GOING
+        transaction.on_commit(lambda: _tell_organiser(locked, user, gave_up=gave_up))
         transaction.on_commit(lambda: _tell_promoted(locked, promoted))
     return Answer(rsvp=rsvp, waitlisted=wanted == Rsvp.Status.WAITING, changed=True)
 
 
-def rsvp_withdraw(*, user: Any, event: Event) -> bool:
+def rsvp_withdraw(*, user: Any, event: Event, now: datetime | None = None) -> bool:
     """Take back one's answer; True if there was one. A seat freed lets the
-    first one waiting in."""
+    first one waiting in. The organiser is told when a seat or a place in
+    line is given up while the event still takes answers."""
+    when = _now(now)
     with transaction.atomic():
         locked = _lock(event)
         rsvp = Rsvp.objects.filter(event=locked, user=user).first()
         if rsvp is None:
             return False
         was_going = rsvp.status == Rsvp.Status.GOING
+        # Once the event is cancelled or started, there is no place to give back.
+        takes_answers = locked.cancelled_at is None and locked.starts_at > when
+        gave_up = rsvp.status in HOLDING and takes_answers
         rsvp.delete()
         promoted = _promote_waiting(locked) if was_going and locked.cancelled_at is None else []
+        if gave_up:
+            transaction.on_commit(lambda: _tell_organiser(locked, user, gave_up=True))
         transaction.on_commit(lambda: _tell_promoted(locked, promoted))
     return True
 
@@ -315,11 +325,14 @@ def _promote_waiting(event: Event) -> list[Rsvp]:
     return promoted
 
 
-def _tell_organiser(event: Event, person: Any) -> None:
+def _tell_organiser(event: Event, person: Any, *, gave_up: bool = False) -> None:
+    """Tell the organiser of an answer, or of a seat or place in line given
+    up (`gave_up`). `notify` never tells organisers of their own answers."""
     from membrane.notifications.models import Kind
     from membrane.notifications.services import notify
 
-    notify(recipients=[event.organiser], kind=Kind.EVENT_RSVP, actor=person, event=event)
+    kind = Kind.EVENT_RSVP_WITHDRAWN if gave_up else Kind.EVENT_RSVP
+    notify(recipients=[event.organiser], kind=kind, actor=person, event=event)
 
 
 def _tell_promoted(event: Event, promoted: Iterable[Rsvp]) -> None:

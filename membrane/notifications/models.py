@@ -20,6 +20,10 @@ class Kind(models.TextChoices):
     POLL_OPENED = "poll_opened", _("a poll opens in a space of mine")
     POLL_CLOSED = "poll_closed", _("the results of a poll I voted in")
     EVENT_RSVP = "event_rsvp", _("someone answers an event I organise")
+    EVENT_RSVP_WITHDRAWN = (
+        "event_rsvp_withdrawn",
+        _("someone gives up a place at an event I organise"),
+    )
     EVENT_REMINDER = "event_reminder", _("a reminder before an event I attend")
     EVENT_CANCELLED = "event_cancelled", _("an event I answered is cancelled or changed")
     WAITLIST_PROMOTED = "waitlist_promoted", _("a seat frees up for me at an event")
@@ -51,6 +55,7 @@ DEFAULT_CHANNELS = {
     Kind.POLL_OPENED: Channel.IN_APP,
     Kind.POLL_CLOSED: Channel.IN_APP,
     Kind.EVENT_RSVP: Channel.IN_APP,
+    Kind.EVENT_RSVP_WITHDRAWN: Channel.IN_APP,
     Kind.EVENT_REMINDER: Channel.EMAIL,
     Kind.EVENT_CANCELLED: Channel.EMAIL,
     Kind.WAITLIST_PROMOTED: Channel.EMAIL,
