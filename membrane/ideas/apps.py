@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.apps import AppConfig
 
 
@@ -11,9 +13,10 @@ class IdeasConfig(AppConfig):
         from django.utils.text import Truncator
         from django.utils.translation import gettext_lazy as _
 
+        from membrane.conversations.models import Thread
         from membrane.ideas.models import Idea
         from membrane.ideas.permissions import can_view_idea
-        from membrane.moderation.kinds import ContentKind, register
+        from membrane.moderation.kinds import KINDS, ContentKind, register
 
         register(
             ContentKind(
@@ -25,5 +28,15 @@ class IdeasConfig(AppConfig):
                 url_of=lambda idea: reverse("ideas:idea", args=[idea.pk]),
                 excerpt_of=lambda idea: Truncator(f"{idea.title} — {idea.description}").chars(280),
                 can_view=can_view_idea,
+                # Its comment thread is titled after it and quotes it: hidden
+                # or held with it, through the thread's own state, which every
+                # page, list, search and notification already filters on.
+                followers_of=lambda idea: list(Thread.objects.filter(idea=idea)),
+            )
+        )
+        register(
+            replace(
+                KINDS["thread"],
+                leader_of=lambda thread: Idea.objects.filter(thread=thread).first(),
             )
         )

@@ -4,7 +4,11 @@ and a short excerpt for the moderators' queue (never for the public log).
 
 A later app (ideas, events…) makes its content reportable by calling
 `register(...)` in its AppConfig.ready and adding the `Moderated` fields to
-its model."""
+its model.
+
+A content may also be hidden and held with another one, which it follows:
+an idea's comment thread follows its idea (`followers_of` on the idea's
+kind, `leader_of` on the thread's; see following.py)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +33,9 @@ class ContentKind:
     url_of: Callable[[Any], str]
     excerpt_of: Callable[[Any], str]
     can_view: Callable[[Any, Any], bool]
+    # The contents hidden and held with this one, and the one it follows.
+    followers_of: Callable[[Any], list[Any]] = lambda content: []
+    leader_of: Callable[[Any], Any | None] = lambda content: None
 
 
 KINDS: dict[str, ContentKind] = {}

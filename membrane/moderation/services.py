@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from membrane.core.anonymous_cache import forget_anonymous_pages
+from membrane.moderation.following import followers_to_carry, only_with_leader, state_with_leader
 from membrane.moderation.kinds import kind_of
 from membrane.moderation.models import (
     Action,
@@ -129,6 +130,15 @@ def _hold(content: Any, source: str) -> None:
 
 
 def _set_state(content: Any, state: str, article: int | None) -> None:
+    """Write the content's state, and its followers' (an idea's thread: see
+    following.py)."""
+    state, article = state_with_leader(content, state, article)
+    _store_state(content, state, article)
+    for follower in followers_to_carry(content, state):
+        _store_state(follower, state, article)
+
+
+def _store_state(content: Any, state: str, article: int | None) -> None:
     type(content)._default_manager.filter(pk=content.pk).update(
         moderation_state=state, moderation_article=article
     )
@@ -328,6 +338,15 @@ def _check_fits_state(content: Any, action: str, space: Any) -> None:
     message is approved or hidden (dismissing would leave it held for ever),
     only hidden content is restored, only held content approved."""
     state = getattr(content, "moderation_state", ModerationState.VISIBLE)
+    if state != ModerationState.VISIBLE and only_with_leader(content):
+        # Its state is its idea's: approving or restoring it alone would
+        # change nothing; hiding it makes it stay hidden once the idea is back.
+        if action in (Action.APPROVE, Action.RESTORE):
+            raise ModerationError(
+                _("This discussion is held or hidden with its idea: decide on the idea instead.")
+            )
+        if action == Action.HIDE:
+            return
     if state == ModerationState.HELD and action not in (Action.APPROVE, Action.HIDE, Action.BAN):
         raise ModerationError(_("A held message is approved or hidden."))
     if action == Action.APPROVE and state != ModerationState.HELD:
