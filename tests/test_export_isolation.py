@@ -5,10 +5,14 @@ people, ids and tokens prove that no export ever reaches another person."""
 
 import json
 import random
+import re
 import secrets
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +25,8 @@ from membrane.accounts.exports import (
 )
 from membrane.accounts.models import DataExport
 from membrane.accounts.services import account_delete
-from membrane.accounts.tasks import build_data_export
-from tests.export_helpers import export_token
+from membrane.accounts.tasks import build_data_export, purge_data_exports
+from tests.export_helpers import export_downloaded, export_token
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +122,48 @@ def test_expired_exports_are_purged(client, supporter, member):
 
     assert data_exports_purge() == 1
     assert list(DataExport.objects.values_list("user", flat=True)) == [member.pk]
+
+
+def test_the_daily_command_deletes_expired_exports_and_keeps_the_others(
+    client, supporter, member, member_to_verify, staff
+):
+    """Expired ones go, downloaded or not; one within its 24 hours and one
+    still being built stay."""
+    export_downloaded(client, supporter)
+    export_token(Client(), member)
+    export_token(Client(), member_to_verify)
+    pending = data_export_request(user=staff)
+    DataExport.objects.filter(user__in=[supporter, member]).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    out = StringIO()
+
+    call_command("purge_data_exports", stdout=out)
+
+    assert "Deleted 2 expired data export(s)." in out.getvalue()
+    kept = DataExport.objects.values_list("user", flat=True)
+    assert sorted(kept) == sorted([member_to_verify.pk, staff.pk])
+    assert DataExport.objects.filter(pk=pending.pk).exists()
+
+
+def test_the_worker_task_runs_the_same_purge(client, supporter):
+    export_token(client, supporter)
+    DataExport.objects.filter(user=supporter).update(expires_at=timezone.now())
+
+    assert purge_data_exports.call() == "deleted 1"
+    assert not DataExport.objects.exists()
+
+
+def test_the_documented_daily_crontab_runs_the_purge():
+    """Django's tasks have no scheduler: the crontab of docs/configuration.md
+    is how a deployment runs the daily jobs. It runs this purge, and every
+    command it names exists."""
+    docs = (settings.BASE_DIR / "docs" / "configuration.md").read_text()
+    crontab = docs.split("```cron", 1)[1].split("```", 1)[0]
+    commands = re.findall(r"manage\.py (\w+)", crontab)
+
+    assert "purge_data_exports" in commands
+    assert set(commands) <= set(get_commands())
 
 
 @pytest.mark.parametrize("keep", [True, False], ids=["keeping", "removing"])

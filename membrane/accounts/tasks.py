@@ -21,3 +21,12 @@ def purge_inactive_supporters() -> str:
     return (
         f"warned {len(report.warned)}, erased {len(report.erased)}, cleared {len(report.cleared)}"
     )
+
+
+@task()
+def purge_data_exports() -> str:
+    """The daily removal of expired exports, for deployments that enqueue it
+    instead of running `manage.py purge_data_exports` from cron."""
+    from membrane.accounts.exports import data_exports_purge
+
+    return f"deleted {data_exports_purge()}"

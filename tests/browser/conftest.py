@@ -9,7 +9,7 @@ what to install."""
 import email.policy
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
@@ -71,6 +71,26 @@ def page(page: Any) -> Any:
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
     return page
+
+
+@pytest.fixture(autouse=True)
+def _no_context_left_open(browser: Any) -> Iterator[None]:
+    """Fail a test that leaves a browser context open (pytest-playwright's
+    `context` and `new_context` close theirs before this runs). Its keep-alive
+    connections would hold live-server threads until the browser closes at the
+    end of the session, after the server handed back the shared in-memory
+    SQLite connection: those threads then fail on it, and the warning lands on
+    whichever test ran last."""
+    yield
+    left_open = list(browser.contexts)
+    for context in left_open:
+        context.close()
+    if left_open:
+        pytest.fail(
+            f"{len(left_open)} browser context(s) left open: close them in the test "
+            "(try/finally) or use the `new_context` fixture.",
+            pytrace=False,
+        )
 
 
 _axe = Axe()

@@ -47,20 +47,25 @@ def test_an_invitation_is_followed_counted_and_ranked(
     link = page.get_by_label("Link to share").input_value()
     assert re.search(r"/invitation/[\w-]+/$", link)
 
-    # A visitor, in another browser, follows the link and joins.
+    # A visitor, in another browser, follows the link and joins. Their
+    # context is closed here: left open, its connections would outlive the
+    # live server (tests/browser/conftest.py, _no_context_left_open).
     context = browser.new_context()
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    visitor = context.new_page()
-    visitor.goto(link)
-    expect(visitor).to_have_url(re.compile(r"/accounts/signup/$"))
-    visitor.get_by_label("First name").fill("Camille")
-    visitor.get_by_label("Last name").fill("Durand")
-    visitor.get_by_label("Email").fill("camille.durand@example.org")
-    visitor.get_by_label("Password").fill("une-phrase-de-passe-solide-42")
-    visitor.get_by_label("I have read and I accept the charter").check()
-    visitor.get_by_role("checkbox", name=re.compile("I explicitly consent")).check()
-    visitor.get_by_role("main").get_by_role("button", name="Join", exact=True).click()
-    expect(visitor).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    try:
+        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+        visitor = context.new_page()
+        visitor.goto(link)
+        expect(visitor).to_have_url(re.compile(r"/accounts/signup/$"))
+        visitor.get_by_label("First name").fill("Camille")
+        visitor.get_by_label("Last name").fill("Durand")
+        visitor.get_by_label("Email").fill("camille.durand@example.org")
+        visitor.get_by_label("Password").fill("une-phrase-de-passe-solide-42")
+        visitor.get_by_label("I have read and I accept the charter").check()
+        visitor.get_by_role("checkbox", name=re.compile("I explicitly consent")).check()
+        visitor.get_by_role("main").get_by_role("button", name="Join", exact=True).click()
+        expect(visitor).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    finally:
+        context.close()
     assert Referral.objects.get(invitee__email="camille.durand@example.org").inviter == inviter
 
     page.reload()
