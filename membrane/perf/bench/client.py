@@ -95,6 +95,16 @@ class Result:
     def queries_per_request(self) -> float | None:
         return statistics.fmean(self.queries) if self.queries else None
 
+    @property
+    def usual_queries(self) -> int | None:
+        """The page's own count: the most frequent one (the smallest of a
+        tie). A few requests make one more, for the session's periodic
+        second-factor check or a person's first request, whatever the page."""
+        if not self.queries:
+            return None
+        counts = Counter(self.queries)
+        return min(counts, key=lambda n: (-counts[n], n))
+
     def as_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
@@ -112,6 +122,7 @@ class Result:
             "queries_per_request": _round(self.queries_per_request),
             "queries_min": min(self.queries) if self.queries else None,
             "queries_max": max(self.queries) if self.queries else None,
+            "queries_usual": self.usual_queries,
             "worker_rss_mb": _round(self.rss_mb),
         }
 
