@@ -18,6 +18,7 @@ from membrane.accounts.models import User
 from membrane.conversations.models import Post, Reaction, Thread
 from membrane.events.models import Event, Rsvp
 from membrane.ideas.models import Idea, Step, Support
+from membrane.ideas.services import idea_thread_title
 from membrane.moderation.models import Decision, ModerationState
 from membrane.perf.dataset.run import generate
 from membrane.perf.dataset.scales import SCALES
@@ -87,7 +88,8 @@ def test_the_command_reports_its_rows_time_and_memory_as_json(tmp_path):
     report = json.loads(path.read_text())
     scale = SCALES["tiny"]
     assert report["rows"]["accounts.User"] == scale.people
-    assert report["rows"]["conversations.Thread"] == scale.threads
+    assert report["rows"]["conversations.Thread"] == Thread.objects.count()
+    assert Thread.objects.filter(idea=None).count() == scale.threads
     assert report["peak_memory_mb"] > 0
     assert report["parts"][0]["name"] == "people & territory"
     assert "Dataset tiny (seed 2026)" in out.getvalue()
@@ -99,8 +101,24 @@ def test_every_thread_counts_its_posts_and_its_last_activity():
     wrong = Thread.objects.annotate(n=Count("posts"), last=Max("posts__created_at")).filter(
         ~Q(post_count=F("n")) | ~Q(last_activity_at=F("last"))
     )
-    assert Thread.objects.count() == SCALES["tiny"].threads
+    assert Thread.objects.filter(idea=None).count() == SCALES["tiny"].threads
     assert not wrong.exists()
+
+
+def test_some_ideas_have_comments_in_a_thread_of_their_box_s_space_titled_after_them():
+    _tiny()
+
+    commented = Idea.objects.exclude(thread=None).select_related("thread", "box")
+    assert 0 < commented.count() < Idea.objects.count()
+    for idea in commented[:20]:
+        assert idea.thread.space_id == idea.box.space_id
+        assert idea.thread.title == idea_thread_title(idea)
+        first = idea.thread.posts.order_by("created_at", "pk").first()
+        assert not first.is_reply and first.created_at >= idea.created_at
+        assert idea.thread.author_id == first.author_id
+    # Heavy-tailed: the most commented idea has many times the mean.
+    counts = sorted(commented.values_list("thread__post_count", flat=True))
+    assert counts[-1] > 3 * sum(counts) / len(counts)
 
 
 def test_every_foreign_key_points_to_a_row_and_every_event_ends_after_it_starts():

@@ -63,7 +63,7 @@ def generate_conversations(world: World, loader: Loader) -> None:
             for position in range(replies[t] + 1):
                 if position:
                     author = space.writer(rng)
-                    at = _next_reply_at(rng, at, world.end, left=replies[t] - position)
+                    at = next_reply_at(rng, at, world.end, left=replies[t] - position)
                 text_index = int(rng.random() * TEXTS)
                 text = texts[text_index]
                 body, html, key = text.body, text.html, text.search_key
@@ -182,7 +182,7 @@ def generate_conversations(world: World, loader: Loader) -> None:
     loader.end_part()
 
 
-def _next_reply_at(rng: Any, at: float, end: float, *, left: int) -> float:
+def next_reply_at(rng: Any, at: float, end: float, *, left: int) -> float:
     """The time of the next reply after one at `at`, `left` replies still to
     come after it. Past `end`, the replies are squeezed into what is left of
     the period, still in order and apart: clamping them to `end` gave

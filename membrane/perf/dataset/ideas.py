@@ -1,16 +1,22 @@
 """Idea boxes (national, federations, the larger sections and groups), ideas
 with heavy-tailed supports (their stored `support_count` written with them),
-the step in their box (threshold reached when the n-th support came), and
-public answers for most ideas past the threshold."""
+the step in their box (threshold reached when the n-th support came), public
+answers for most ideas past the threshold, and comments: heavy-tailed too,
+in a thread of the box's space that the first comment opened, as
+`idea_comment` does."""
 
 import random
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from membrane.conversations.models import Post, Thread
 from membrane.core.text import normalize_for_search
 from membrane.ideas.models import Answer, Idea, IdeaBox, Status, Step, Support
+from membrane.ideas.services import idea_thread_title
+from membrane.moderation.models import ModerationState
+from membrane.perf.dataset.conversations import next_reply_at
 from membrane.perf.dataset.texts import text_pool, title_pool
-from membrane.perf.dataset.world import DAY, World, heavy_counts, weighted_picker
+from membrane.perf.dataset.world import DAY, SpaceInfo, World, heavy_counts, weighted_picker
 from membrane.perf.dataset.writer import Loader, as_datetime
 from membrane.spaces.models import Space
 
@@ -88,6 +94,7 @@ def generate_ideas(world: World, loader: Loader) -> None:
         )
 
     first_idea = loader.reserve(Idea, count)
+    threads = _write_comments(world, loader, [world.spaces[b] for b in boxes], plans, titles)
 
     def ideas() -> Iterator[tuple[Any, ...]]:
         for i, plan in enumerate(plans):
@@ -104,6 +111,7 @@ def generate_ideas(world: World, loader: Loader) -> None:
                 normalize_for_search(f"{title} {text.body}"),
                 # Exactly the supports written below for this idea.
                 plan.supports,
+                threads[i],
             )
 
     loader.write(
@@ -119,6 +127,7 @@ def generate_ideas(world: World, loader: Loader) -> None:
             "created_at",
             "search_key",
             "support_count",
+            "thread_id",
         ],
         ideas(),
     )
@@ -183,6 +192,113 @@ def generate_ideas(world: World, loader: Loader) -> None:
 
     loader.write(Support, ["id", "idea_id", "user_id", "created_at"], support_rows())
     loader.end_part()
+
+
+# Comments on all ideas, per idea; a few ideas draw hundreds, most none.
+COMMENTS_PER_IDEA = 3
+MAX_COMMENTS = 1_000
+
+
+def _write_comments(
+    world: World,
+    loader: Loader,
+    box_spaces: list[SpaceInfo],
+    plans: list["_Plan"],
+    titles: list[tuple[str, str]],
+) -> list[int | None]:
+    """The commented ideas' threads and comments; each idea's thread id (None
+    for an idea nobody commented on: it has no thread)."""
+    rng = world.rng("idea-comments")
+    texts = text_pool(world.rng("idea-comment-texts"), 500)
+    counts = heavy_counts(
+        rng, len(plans), len(plans) * COMMENTS_PER_IDEA, alpha=1.4, cap=MAX_COMMENTS
+    )
+    commented = [i for i, n in enumerate(counts) if n]
+    first_thread = loader.reserve(Thread, len(commented))
+    first_post = loader.reserve(Post, sum(counts))
+    thread_of: list[int | None] = [None] * len(plans)
+    # Per thread: its opening comment's author and time, its last one's time.
+    opened: list[tuple[int, float, float]] = []
+
+    def posts() -> Iterator[tuple[Any, ...]]:
+        post_id = first_post
+        for t, i in enumerate(commented):
+            plan = plans[i]
+            space = box_spaces[plan.box]
+            thread_of[i] = first_thread + t
+            first_author, first_at = space.writer(rng), 0.0
+            at = plan.created
+            for position in range(counts[i]):
+                author = space.writer(rng) if position else first_author
+                at = next_reply_at(rng, at, world.end, left=counts[i] - position)
+                first_at = first_at or at
+                text = texts[int(rng.random() * len(texts))]
+                yield (
+                    post_id,
+                    first_thread + t,
+                    space.id,
+                    position > 0,
+                    author,
+                    text.body,
+                    text.html,
+                    as_datetime(at),
+                    text.search_key,
+                    ModerationState.VISIBLE,
+                )
+                post_id += 1
+            opened.append((first_author, first_at, at))
+
+    loader.write(
+        Post,
+        [
+            "id",
+            "thread_id",
+            "space_id",
+            "is_reply",
+            "author_id",
+            "body",
+            "body_html",
+            "created_at",
+            "search_key",
+            "moderation_state",
+        ],
+        posts(),
+    )
+
+    def threads() -> Iterator[tuple[Any, ...]]:
+        for t, i in enumerate(commented):
+            author, created, last = opened[t]
+            title = idea_thread_title(Idea(title=titles[plans[i].title][0]))
+            yield (
+                first_thread + t,
+                box_spaces[plans[i].box].id,
+                author,
+                title,
+                as_datetime(created),
+                as_datetime(last),
+                counts[i],
+                False,
+                False,
+                normalize_for_search(title),
+            )
+
+    loader.write(
+        Thread,
+        [
+            "id",
+            "space_id",
+            "author_id",
+            "title",
+            "created_at",
+            "last_activity_at",
+            "post_count",
+            "pinned",
+            "locked",
+            "search_key",
+        ],
+        threads(),
+    )
+    return thread_of
 
 
 class _Plan(NamedTuple):
