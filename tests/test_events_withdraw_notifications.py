@@ -12,8 +12,10 @@ from django.utils import translation
 
 from membrane.core.models import OutgoingEmail
 from membrane.events.services import event_cancel, rsvp_set, rsvp_withdraw
+from membrane.moderation.models import ModerationState
 from membrane.notifications.models import Channel, Kind, Notification
-from membrane.notifications.services import preference_set
+from membrane.notifications.selectors import notifications_of
+from membrane.notifications.services import notify, preference_set
 from tests.factories import MemberFactory
 from tests.test_events_fixtures import (  # noqa: F401
     event_fixture,
@@ -211,3 +213,18 @@ def test_by_email_the_organiser_gets_the_sentence_and_a_link_to_the_event(
     assert email.purpose == "notification:event_rsvp_withdrawn"
     assert "gave up their place" in email.subject and event.title in email.subject
     assert reverse("events:event", args=[event.pk]) in email.body_text
+
+
+def test_notifications_about_a_hidden_event_vanish_for_others_not_for_its_organiser(
+    event, member, section_animator
+):
+    """A reminder quotes the event's title: hidden by moderation, it leaves
+    the attendees' notifications; the organiser keeps theirs."""
+    notify(recipients=[member], kind=Kind.EVENT_REMINDER, event=event)
+    notify(recipients=[section_animator], kind=Kind.EVENT_RSVP, actor=member, event=event)
+    assert notifications_of(member).filter(event=event).exists()
+
+    type(event).objects.filter(pk=event.pk).update(moderation_state=ModerationState.HIDDEN)
+
+    assert not notifications_of(member).filter(event=event).exists()
+    assert notifications_of(section_animator).filter(event=event).exists()

@@ -22,7 +22,9 @@ from membrane.moderation.services import (
     decide,
     hold_if_guarded,
 )
+from membrane.notifications.models import Kind
 from membrane.notifications.selectors import notifications_of
+from membrane.notifications.services import notify
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +162,21 @@ def test_notifications_about_a_hidden_idea_s_thread_vanish_for_others(
     act(section_animator, idea, Action.HIDE)
 
     assert not notifications_of(reader).filter(thread=thread).exists()
+
+
+def test_notifications_about_a_hidden_idea_itself_vanish_for_others_not_for_its_author(
+    idea, member, reader, section_animator
+):
+    """An answer to an idea quotes its title: it leaves with the idea."""
+    notify(recipients=[reader, member], kind=Kind.IDEA_ANSWER, actor=section_animator, idea=idea)
+    assert notifications_of(reader).filter(idea=idea).exists()
+
+    act(section_animator, idea, Action.HIDE)
+
+    assert not notifications_of(reader).filter(idea=idea).exists()
+    assert notifications_of(member).filter(idea=idea).exists()
+    act(section_animator, idea, Action.RESTORE)
+    assert notifications_of(reader).filter(idea=idea).exists()
 
 
 def test_the_moderators_still_read_the_thread_of_a_hidden_idea(

@@ -39,8 +39,15 @@ def visible_notifications_q(user: Any) -> Q:
         | Q(post__moderation_state=ModerationState.VISIBLE)
         | Q(post__author=user)
     )
-    idea_ok = Q(idea__isnull=True) | Q(idea__box__space__in=readable)
-    event_ok = Q(event__isnull=True) | Q(event__space__in=readable)
+    # Likewise an idea or an event hidden or held: the sentences quote its title.
+    idea_ok = Q(idea__isnull=True) | (
+        Q(idea__box__space__in=readable)
+        & (Q(idea__moderation_state=ModerationState.VISIBLE) | Q(idea__author=user))
+    )
+    event_ok = Q(event__isnull=True) | (
+        Q(event__space__in=readable)
+        & (Q(event__moderation_state=ModerationState.VISIBLE) | Q(event__organiser=user))
+    )
     poll_ok = Q(poll__isnull=True) | Q(poll__space__in=readable)
     return thread_ok & post_ok & space_ok & actor_ok & idea_ok & event_ok & poll_ok
 
