@@ -17,7 +17,7 @@ from membrane.conversations import search as search_module
 from membrane.conversations.models import Post, PostRevision, Reaction, Thread
 from membrane.conversations.search import POSTS, THREADS, CappedPaginator, matching, search
 from membrane.conversations.selectors import POSTS_PER_PAGE, thread_page
-from membrane.perf.dataset.conversations import _next_reply_at
+from membrane.perf.dataset.conversations import next_reply_at
 from membrane.spaces.services import group_create
 from tests.factories import UserFactory
 from tests.spaces_factories import PostFactory, ThreadFactory
@@ -207,7 +207,7 @@ def test_generated_replies_past_the_end_stay_in_order_and_apart():
     rng = random.Random(4)
     end, at, times = 1_000.0, 990.0, []
     for left in range(3_000, 0, -1):
-        at = _next_reply_at(rng, at, end, left=left)
+        at = next_reply_at(rng, at, end, left=left)
         times.append(at)
 
     assert all(t < end for t in times)

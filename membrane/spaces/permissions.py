@@ -112,6 +112,9 @@ def can_create_group(user: Any) -> bool:
 def _is_group_member(user: Any, space: Space) -> bool:
     if not user.is_authenticated:
         return False
+    if _is_active_person(user) and not user.is_staff:
+        # A group's role is its membership's: read once per request.
+        return space_role(user, space) is not None
     return Membership.objects.filter(space=space, user=user).exists()
 
 
