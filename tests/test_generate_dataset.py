@@ -17,12 +17,13 @@ from django.db.models import Count, F, Max, Q
 from membrane.accounts.models import User
 from membrane.conversations.models import Post, Reaction, Thread
 from membrane.events.models import Event, Rsvp
-from membrane.ideas.models import Idea, Step, Support
+from membrane.ideas.models import MAX_THEMES, Idea, Step, Support, Theme
 from membrane.ideas.services import idea_thread_title
 from membrane.moderation.models import Decision, ModerationState
 from membrane.perf.dataset.run import generate
 from membrane.perf.dataset.scales import SCALES
 from membrane.spaces.models import Membership, Space
+from membrane.territory.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +104,29 @@ def test_every_thread_counts_its_posts_and_its_last_activity():
     )
     assert Thread.objects.filter(idea=None).count() == SCALES["tiny"].threads
     assert not wrong.exists()
+
+
+def test_a_minority_is_listed_in_the_directory_and_each_section_counts_its_listed_people():
+    _tiny()
+
+    generated = User.objects.filter(email__endswith="@dataset.membrane.localhost")
+    share = generated.filter(listed_in_directory=True).count() / generated.count()
+    assert 0.2 < share < 0.4
+    wrong = (
+        Unit.objects.sections()
+        .annotate(listed=Count("people", filter=Q(people__listed_in_directory=True)))
+        .exclude(listed_member_count=F("listed"))
+    )
+    assert not wrong.exists()
+
+
+def test_most_ideas_carry_one_to_three_themes():
+    _tiny()
+
+    per_idea = Idea.objects.annotate(n=Count("themes")).values_list("n", flat=True)
+    assert 0.4 < sum(1 for n in per_idea if n) / len(per_idea) < 0.8
+    assert max(per_idea) <= MAX_THEMES
+    assert Theme.objects.filter(slug="ecologie").exists()
 
 
 def test_some_ideas_have_comments_in_a_thread_of_their_box_s_space_titled_after_them():

@@ -142,7 +142,14 @@ class User(Moderated, AbstractUser):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            # A section's member list, by name: its first page without
+            # sorting all its people (thousands in a city).
+            models.Index(
+                fields=["section", "last_name", "first_name", "id"], name="user_section_name"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.public_name

@@ -54,7 +54,7 @@ def section_members(*, section: Unit, viewer: Any) -> tuple[QuerySet[Any], int]:
     else:
         visible = people_listed_to(viewer, members)
         shown = _listed_count(section, viewer)
-    return visible.order_by("last_name", "first_name"), shown
+    return visible.order_by("last_name", "first_name", "pk"), shown
 
 
 def _listed_count(section: Unit, viewer: Any) -> int:

@@ -9,9 +9,12 @@ import random
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from django.utils.text import slugify
+
 from membrane.conversations.models import Post, Thread
+from membrane.core.demo_ideas import THEMES
 from membrane.core.text import normalize_for_search
-from membrane.ideas.models import Answer, Idea, IdeaBox, Status, Step, Support
+from membrane.ideas.models import MAX_THEMES, Answer, Idea, IdeaBox, Status, Step, Support, Theme
 from membrane.ideas.services import idea_thread_title
 from membrane.moderation.models import ModerationState
 from membrane.perf.dataset.conversations import next_reply_at
@@ -94,6 +97,7 @@ def generate_ideas(world: World, loader: Loader) -> None:
         )
 
     first_idea = loader.reserve(Idea, count)
+    _write_themes(world, loader, first_idea, count)
     threads = _write_comments(world, loader, [world.spaces[b] for b in boxes], plans, titles)
 
     def ideas() -> Iterator[tuple[Any, ...]]:
@@ -192,6 +196,35 @@ def generate_ideas(world: World, loader: Loader) -> None:
 
     loader.write(Support, ["id", "idea_id", "user_id", "created_at"], support_rows())
     loader.end_part()
+
+
+# Ideas carrying themes (each one to three of them, as the form allows).
+THEMED = 0.6
+
+
+def _write_themes(world: World, loader: Loader, first_idea: int, count: int) -> None:
+    """The demo's themes (those already there kept), and the themes of the
+    ideas `first_idea` .. `first_idea + count - 1`: a few themes carry most."""
+    rng = world.rng("idea-themes")
+    themes = [
+        Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0].pk
+        for name in THEMES
+    ]
+    pick = weighted_picker([1 / rank for rank in range(1, len(themes) + 1)])
+    Link = Idea.themes.through
+    chosen = [
+        sorted({themes[pick(rng)] for _ in range(1 + int(rng.random() * MAX_THEMES))})
+        if rng.random() < THEMED
+        else []
+        for _ in range(count)
+    ]
+    first = loader.reserve(Link, sum(map(len, chosen)))
+    pairs = ((first_idea + i, theme) for i, ids in enumerate(chosen) for theme in ids)
+    loader.write(
+        Link,
+        ["id", "idea_id", "theme_id"],
+        ((first + n, idea, theme) for n, (idea, theme) in enumerate(pairs)),
+    )
 
 
 # Comments on all ideas, per idea; a few ideas draw hundreds, most none.

@@ -30,6 +30,8 @@ DOMAIN = "dataset.membrane.localhost"
 PASSWORD = "membrane-dataset-2026"  # noqa: S105 - public, documented like the demo's
 # Share of people who chose no section.
 NO_SECTION = 0.08
+# Share of people who opted in to the directory (opt-in: a minority).
+LISTED_SHARE = 0.3
 _FIRST_SLUGS = [slugify(name) for name in FIRST_NAMES]
 _LAST_SLUGS = [slugify(name) for name in LAST_NAMES]
 
@@ -97,12 +99,17 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
             world.user_joined.append(world.start - rng.random() * 4 * 365 * DAY)
         else:
             world.user_joined.append(world.during(rng))
-    # The sections, with their stored counts of people: everyone generated is
-    # active and none is listed in the directory (the columns' defaults).
+    # Who opted in to the directory (the section's member list, the people
+    # search), and the sections' stored counts of people: everyone generated
+    # is active.
+    listing = world.rng("listed")
+    listed = bytearray(listing.random() < LISTED_SHARE for _ in range(total))
     people_in = [0] * count
-    for section in sections:
+    listed_in = [0] * count
+    for person, section in enumerate(sections):
         if section >= 0:
             people_in[section] += 1
+            listed_in[section] += listed[person]
 
     def units() -> Iterator[tuple[Any, ...]]:
         for i in range(count):
@@ -118,7 +125,7 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
                 normalize_for_search(f"{name} {communes[i]} {postcodes[i]}"),
                 as_datetime(created[i]),
                 people_in[i],
-                0,
+                listed_in[i],
             )
 
     loader.write(
@@ -204,6 +211,7 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
                 # As User.save() would: nobody generated has a display name.
                 person_search_key(first_name, last_name, "", handle, commune),
                 ProfileVisibility.PUBLIC if rng.random() < 0.2 else ProfileVisibility.SIGNED_IN,
+                bool(listed[i]),
                 first_unit + section if section >= 0 else None,
                 claimed,
                 f"DS{i + 1:07d}" if claimed else "",
@@ -228,6 +236,7 @@ def generate_people(world: World, loader: Loader, charter: CharterVersion | None
             "commune",
             "search_key",
             "profile_visibility",
+            "listed_in_directory",
             "section_id",
             "membership_claimed",
             "membership_number",
