@@ -190,6 +190,25 @@ def test_a_stale_snapshot_is_recomputed_by_one_request_at_a_time(group_with_talk
     assert cache.get(lock) is None  # released once computed
 
 
+def test_the_first_computation_is_made_by_one_request_the_others_wait_for_it(group_with_talk):
+    """No snapshot yet and another request computing it: this one says the
+    figures are being computed instead of computing them too."""
+    from django.core.cache import cache
+
+    from membrane.insights.services import snapshot_key
+
+    group, _people = group_with_talk
+    period = last_days(30)
+    lock = f"insights-live:{snapshot_key(group, period)}"
+    cache.add(lock, True, 60)  # another request is computing them
+    try:
+        assert measures_for(space=group, period=period) is None
+        assert not Snapshot.objects.exists()
+    finally:
+        cache.delete(lock)
+    assert measures_for(space=group, period=period) is not None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_large_space_is_computed_by_the_worker(group_with_talk, monkeypatch):
     """Above the live limit the page gets nothing the first time, the worker

@@ -80,8 +80,9 @@ def is_large(space: Space | None) -> bool:
 def measures_for(*, space: Space | None, period: Period) -> Snapshot | None:
     """The measures to show now: a fresh snapshot, else computed live for a
     small space (by one request at a time: the others meanwhile get the
-    older snapshot); for a large one the worker is asked and the older
-    snapshot (or None, the first time) is returned."""
+    older snapshot, or None the first time, as for a large space); for a
+    large one the worker is asked and the older snapshot (or None, the first
+    time) is returned."""
     key = snapshot_key(space, period)
     snapshot = Snapshot.objects.filter(key=key).first()
     if snapshot is not None and snapshot.computed_at > timezone.now() - SNAPSHOT_MAX_AGE:
@@ -90,7 +91,7 @@ def measures_for(*, space: Space | None, period: Period) -> Snapshot | None:
         # A group of 20,000 members with 45,000 messages takes 1.5 s: every
         # visitor of that moment computing it too held every web thread.
         lock = f"insights-live:{key}"
-        if snapshot is not None and not cache.add(lock, True, LIVE_COMPUTE_LOCK):
+        if not cache.add(lock, True, LIVE_COMPUTE_LOCK):
             return snapshot
         try:
             return snapshot_compute(space=space, period=period)
