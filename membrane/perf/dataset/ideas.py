@@ -250,6 +250,8 @@ def _write_comments(
     first_thread = loader.reserve(Thread, len(commented))
     first_post = loader.reserve(Post, sum(counts))
     thread_of: list[int | None] = [None] * len(plans)
+    for t, i in enumerate(commented):
+        thread_of[i] = first_thread + t
     # Per thread: its opening comment's author and time, its last one's time.
     opened: list[tuple[int, float, float]] = []
 
@@ -258,7 +260,6 @@ def _write_comments(
         for t, i in enumerate(commented):
             plan = plans[i]
             space = box_spaces[plan.box]
-            thread_of[i] = first_thread + t
             first_author, first_at = space.writer(rng), 0.0
             at = plan.created
             for position in range(counts[i]):
