@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -119,9 +120,15 @@ def first_in_order(events: QuerySet[Event], postcode: str | None, count: int) ->
             parts.append(future.filter(Q(departement=near) & rest))
             rest &= ~Q(departement=near)
     parts.append(future.filter(rest))
-    picked = Q()
-    for part in parts:
-        picked |= Q(pk__in=part.values("pk")[:count])
+    cuts = [part.values("pk")[:count] for part in parts]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One `IN (… UNION ALL …)`: the picked rows read by their key. An OR
+        # of the parts' `IN`s made PostgreSQL scan every event against them.
+        picked = Q(pk__in=cuts[0].union(*cuts[1:], all=True))
+    else:  # SQLite cannot cut the parts of a UNION
+        picked = Q()
+        for cut in cuts:
+            picked |= Q(pk__in=cut)
     return _in_order(Event.objects.filter(picked).only("pk", "starts_at"), postcode)
 
 
