@@ -169,6 +169,8 @@ def test_a_time_without_offset_is_local_to_the_events_zone(client, spaces, secti
         ),
         ({"starts_at": "2001-01-01T10:00:00Z", "ends_at": "2001-01-01T12:00:00Z"}, "starts_at"),
         ({"starts_at": "2099-03-29T02:30:00", "ends_at": "2099-03-29T04:00:00"}, "starts_at"),
+        # Longer than MAX_DURATION (31 days).
+        ({"starts_at": "2099-01-01T10:00:00Z", "ends_at": "2099-02-01T10:00:01Z"}, "ends_at"),
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
         ({"postcode": "3313"}, "postcode"),
         ({"commune": "", "address": "", "postcode": ""}, "commune"),

@@ -104,6 +104,14 @@ def test_an_event_that_ends_before_it_starts_is_refused_with_the_typed_values_ke
     assert form.data["title"] == "Atelier d'écriture de tracts"
 
 
+def test_an_event_lasts_31_days_at_most_with_the_typed_values_kept():
+    assert EventForm(form_data(ends_at="2099-04-29T10:00")).is_valid()
+    form = EventForm(form_data(ends_at="2099-04-29T10:01"))
+    assert not form.is_valid()
+    assert "31 days at most" in str(form.errors["ends_at"])
+    assert form.data["ends_at"] == "2099-04-29T10:01"
+
+
 def test_an_event_in_the_past_is_refused_on_creation(make_event):
     with pytest.raises(EventError) as error:
         make_event(starts_at=timezone.now() - timedelta(hours=1))

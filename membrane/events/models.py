@@ -4,6 +4,8 @@ list, RSVPs, attendance checked after the event, cancellation.
 Times are stored in UTC; `time_zone` is the zone the event is held in, the
 one its times are shown and exported in (daylight-saving changes included)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,10 @@ from membrane.moderation.models import Moderated
 TITLE_MAX_LENGTH = 160
 DESCRIPTION_MAX_LENGTH = 10_000
 DEFAULT_TIME_ZONE = "Europe/Paris"
+# The longest an event may last (a festival, a week of action): so that the
+# events not yet over are among those started this long ago at most, which
+# an index finds without reading the past ones (events/selectors.py).
+MAX_DURATION = timedelta(days=31)
 
 
 class Event(Moderated):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from membrane.core.markdown import render_markdown
-from membrane.events.models import CalendarToken, Event, Rsvp
+from membrane.events.models import MAX_DURATION, CalendarToken, Event, Rsvp
 from membrane.events.places import departement_of, is_postcode
 from membrane.spaces.models import Space
 
@@ -63,10 +63,16 @@ def check_time_zone(name: str) -> None:
 
 
 def check_times(*, starts_at: datetime, ends_at: datetime, now: datetime, new: bool) -> None:
-    """An event ends after it starts; a new event (or a new start time) is
-    not in the past."""
+    """An event ends after it starts, within MAX_DURATION; a new event (or a
+    new start time) is not in the past."""
     if ends_at <= starts_at:
         raise EventError(_("The event must end after it starts."), field="ends_at")
+    if ends_at - starts_at > MAX_DURATION:
+        raise EventError(
+            _("An event lasts %(days)d days at most: make one event per day or per week.")
+            % {"days": MAX_DURATION.days},
+            field="ends_at",
+        )
     if new and starts_at <= now:
         raise EventError(_("The event cannot start in the past."), field="starts_at")
 
