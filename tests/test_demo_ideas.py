@@ -32,7 +32,25 @@ def test_boxes_at_every_level_and_ideas_in_every_status(demo):
         Space.Kind.GROUP,
     }
     assert set(Idea.objects.values_list("status", flat=True)) == set(Status.values)
-    assert "Ideas: 4 boxes, 12 ideas" in demo
+    assert "Ideas: 4 boxes, 42 ideas" in demo
+
+
+def test_the_largest_groups_box_holds_more_than_a_page_of_ideas(demo):
+    """The box `manage.py bench` measures: more ideas than one page shows, by
+    members who had joined the group, with supports up to the threshold."""
+    from membrane.core.demo_ideas import GROUP, GROUP_IDEAS
+    from membrane.ideas.views import IDEAS_PER_PAGE
+    from membrane.spaces.models import Membership
+
+    box = IdeaBox.objects.get(space__name=GROUP)
+    ideas = Idea.objects.filter(box=box)
+
+    assert ideas.count() > IDEAS_PER_PAGE
+    assert ideas.filter(support_count=0).exists()
+    assert ideas.filter(support_count__gte=box.threshold_supports).count() >= 3
+    joined = dict(Membership.objects.filter(space=box.space).values_list("user", "joined_at"))
+    added = ideas.filter(title__in=[title for title, *_rest in GROUP_IDEAS])
+    assert all(joined[i.author_id] <= i.created_at for i in added)
 
 
 def test_an_idea_climbed_from_the_section_to_the_national_box(demo):

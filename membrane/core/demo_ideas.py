@@ -1,7 +1,8 @@
 """Demo ideas: boxes in the national space, the Gironde federation, the
-Section de Bordeaux-Centre and the largest group, ideas in French with their
-supports, answers within or past the delay, one idea that climbed from the
-section to the national box, a merged duplicate, and overdue ideas so that
+Section de Bordeaux-Centre and the largest group (more than a page of ideas
+there, as in a real group's box), ideas in French with their supports,
+answers within or past the delay, one idea that climbed from the section to
+the national box, a merged duplicate, and overdue ideas so that
 "Que sont devenues vos idées ?" shows real figures; the themes ideas carry,
 and comments on a few ideas (their threads).
 
@@ -132,6 +133,279 @@ IDEAS: list[tuple[str, str, str, int, list[tuple[int, str, str]]]] = [
 ]
 
 
+# The largest group's box holds more than a page of ideas (IDEAS_PER_PAGE,
+# 30), as a real group's box does: `manage.py bench` measures the public box
+# with the most ideas. Oldest first, spread over the demo's 75 days; each is
+# (title, description, supports, answers as in IDEAS).
+GROUP_IDEAS: list[tuple[str, str, int, list[tuple[int, str, str]]]] = [
+    (
+        "Écrire aux 28 maires de la métropole",
+        "Une lettre commune pour demander à chaque maire de Bordeaux Métropole de dire "
+        "publiquement s'il ou elle soutient le droit de vote des résident·es étranger·es.",
+        13,
+        [
+            (
+                8,
+                Status.RETAINED,
+                "Retenue : la lettre part la semaine prochaine, signée par le groupe.",
+            ),
+            (
+                40,
+                Status.IMPLEMENTED,
+                "Lettre envoyée : 9 maires ont répondu, dont 6 favorables ; leurs réponses "
+                "sont sur le fil du groupe.",
+            ),
+        ],
+    ),
+    (
+        "Une pétition pour réviser la Constitution",
+        "L'article 3 réserve le vote aux nationaux : demandons que le Parlement inscrive enfin "
+        "une révision à son ordre du jour.",
+        11,
+        [
+            (
+                12,
+                Status.UNDER_STUDY,
+                "À l'étude : le pôle juridique compare les plateformes de pétition de "
+                "l'Assemblée et du Sénat.",
+            )
+        ],
+    ),
+    (
+        "Recueillir des témoignages de voisin·es",
+        "Des portraits courts de personnes installées ici depuis vingt ans, qui paient leurs "
+        "impôts et siègent au conseil d'école, mais ne votent pas à la mairie.",
+        7,
+        [],
+    ),
+    (
+        "Un vœu au conseil municipal de Bordeaux",
+        "Demander à nos élu·es de déposer un vœu pour le droit de vote des étranger·es non "
+        "européen·nes aux élections locales.",
+        10,
+        [],
+    ),
+    (
+        "Rappeler que les Européen·nes votent déjà",
+        "Un visuel simple : une Portugaise arrivée il y a deux ans vote aux municipales, son "
+        "voisin marocain installé depuis trente ans, non.",
+        7,
+        [],
+    ),
+    (
+        "Une carte des pays européens qui l'ont fait",
+        "La Belgique, les Pays-Bas, la Suède, le Danemark ou l'Irlande ouvrent le vote local à "
+        "tous leurs résident·es, souvent après quelques années de séjour.",
+        8,
+        [],
+    ),
+    (
+        "Une réunion publique avec des élu·es favorables",
+        "Inviter deux ou trois maires et conseiller·es qui soutiennent la réforme à en débattre "
+        "avec les habitant·es, un soir de semaine.",
+        6,
+        [],
+    ),
+    (
+        "Un collectif avec les associations locales",
+        "Associations de quartier, ligues de défense des droits, syndicats : beaucoup portent "
+        "déjà cette revendication, agissons ensemble plutôt que chacun de notre côté.",
+        12,
+        [
+            (
+                9,
+                Status.RETAINED,
+                "Retenue : une première réunion inter-associative est fixée, le groupe y "
+                "enverra deux personnes.",
+            )
+        ],
+    ),
+    (
+        "S'entraîner à en parler en porte-à-porte",
+        "Une soirée de mises en situation pour répondre calmement aux objections qu'on entend "
+        "le plus.",
+        5,
+        [],
+    ),
+    (
+        "Une note juridique de deux pages",
+        "Ce que dit la Constitution, ce qu'ont voté l'Assemblée en 2000 et le Sénat en 2011, et "
+        "pourquoi le texte n'est jamais allé au bout.",
+        9,
+        [
+            (10, Status.RETAINED, "Retenue : le pôle juridique relit la note avant publication."),
+            (30, Status.IMPLEMENTED, "La note est en ligne dans les documents du groupe."),
+        ],
+    ),
+    (
+        "Relancer les conseils consultatifs de résident·es",
+        "Là où ils existent encore, demandons qu'ils soient au moins consultés sur le budget "
+        "de la commune.",
+        3,
+        [
+            (
+                20,
+                Status.DECLINED,
+                "Déclinée : un conseil consultatif donne la parole, pas le vote ; le groupe "
+                "garde ses forces pour le droit de vote lui-même.",
+            )
+        ],
+    ),
+    (
+        "La campagne en portugais, en arabe, en turc et en wolof",
+        "Les premières personnes concernées doivent pouvoir lire nos arguments et les faire "
+        "circuler autour d'elles.",
+        4,
+        [],
+    ),
+    (
+        "Questionner les candidat·es aux municipales",
+        "Un questionnaire public envoyé à chaque liste de la métropole, avec les réponses "
+        "publiées telles quelles.",
+        14,
+        [
+            (
+                7,
+                Status.UNDER_STUDY,
+                "À l'étude : nous attendons le dépôt des listes pour fixer le calendrier.",
+            )
+        ],
+    ),
+    (
+        "Une exposition « Ici depuis toujours »",
+        "Des portraits et quelques phrases, prêtés aux médiathèques et aux centres sociaux qui "
+        "veulent bien les accrocher.",
+        7,
+        [],
+    ),
+    (
+        "Un·e élu·e référent·e par section",
+        "Chaque section demande à un·e élu·e local·e de porter la revendication en conseil et "
+        "d'en rendre compte au groupe.",
+        2,
+        [],
+    ),
+    (
+        "Une action le 18 décembre",
+        "Pour la Journée internationale des migrants, des stands et des lectures de témoignages "
+        "dans toutes les sections volontaires.",
+        6,
+        [],
+    ),
+    (
+        "Un courrier type aux parlementaires",
+        "Une lettre à adapter pour que chacun·e écrive à sa ou son député·e et aux sénateur·rices "
+        "de la Gironde.",
+        6,
+        [],
+    ),
+    (
+        "Une visio avec une constitutionnaliste",
+        "Comprendre le chemin d'une révision de la Constitution, des deux assemblées jusqu'au "
+        "Congrès ou au référendum.",
+        7,
+        [],
+    ),
+    (
+        "Tenir la liste des communes qui ont voté un vœu",
+        "Un tableau public des conseils municipaux qui se sont prononcés, mis à jour par les "
+        "sections.",
+        0,
+        [],
+    ),
+    (
+        "Une urne symbolique devant les bureaux de vote",
+        "Le jour d'une élection partielle, proposer aux résident·es étranger·es de glisser un "
+        "bulletin symbolique dans notre urne.",
+        4,
+        [
+            (
+                6,
+                Status.DECLINED,
+                "Déclinée : la propagande est interdite aux abords des bureaux le jour du "
+                "scrutin ; l'idée rejoint la votation citoyenne, un autre jour.",
+            )
+        ],
+    ),
+    (
+        "Inviter des élu·es belges à témoigner",
+        "En Belgique, les étranger·es non européen·nes votent aux communales depuis 2006 : "
+        "qu'est-ce que cela a changé dans leurs communes ?",
+        5,
+        [],
+    ),
+    (
+        "Un kit pour les réunions d'appartement",
+        "Une courte vidéo, trois questions pour lancer la discussion et une feuille de "
+        "contacts, pour en parler chez soi avec ses voisin·es.",
+        9,
+        [
+            (
+                10,
+                Status.RETAINED,
+                "Retenue : la vidéo est au montage, le kit sera en ligne sous quinze jours.",
+            )
+        ],
+    ),
+    (
+        "Partir de l'exemple des parents d'élèves",
+        "Les parents étrangers votent déjà aux élections des conseils d'école et y siègent : "
+        "un exemple concret à mettre en avant.",
+        6,
+        [],
+    ),
+    (
+        "Une tribune d'élu·es de toute la Gironde",
+        "Réunir des signatures d'élu·es de communes rurales comme urbaines pour une tribune dans "
+        "la presse régionale.",
+        8,
+        [],
+    ),
+    (
+        "Ils et elles votent déjà au travail",
+        "Élections professionnelles, associations, mutuelles : les résident·es étranger·es "
+        "votent déjà dans bien des instances, sauf pour leur mairie.",
+        3,
+        [],
+    ),
+    (
+        "Un « Vrai ou faux ? » pour les stands",
+        "Dix questions rapides sur qui vote déjà, et où, pour engager la conversation sur les "
+        "marchés.",
+        2,
+        [],
+    ),
+    (
+        "Suivre les textes déposés au Parlement",
+        "Une veille sur les propositions de loi constitutionnelle, avec une alerte au groupe "
+        "quand l'une est inscrite à l'ordre du jour.",
+        1,
+        [],
+    ),
+    (
+        "Une marche pour l'égalité des droits",
+        "Une marche festive dans Bordeaux au printemps, avec les associations partenaires et les "
+        "familles concernées.",
+        5,
+        [],
+    ),
+    (
+        "Des porte-parole parmi les premiers concernés",
+        "Que celles et ceux qui ne peuvent pas voter prennent la parole dans les médias et en "
+        "réunion, accompagné·es par le groupe.",
+        2,
+        [],
+    ),
+    (
+        "Un podcast de témoignages",
+        "Cinq épisodes de dix minutes : des habitant·es racontent leur vie ici et ce que voter "
+        "changerait pour elles et eux.",
+        0,
+        [],
+    ),
+]
+
+
 THEMES = [
     "Écologie",
     "Éducation",
@@ -163,6 +437,18 @@ THEMES_OF: dict[str, list[str]] = {
     ],
     "Un kit d'argumentaire contre les idées reçues": ["Éducation", "Culture"],
     "Des réunions le week-end pour les parents": ["Démocratie", "Égalité"],
+    "Écrire aux 28 maires de la métropole": ["Démocratie"],
+    "Une pétition pour réviser la Constitution": ["Démocratie"],
+    "Recueillir des témoignages de voisin·es": ["Égalité", "Culture"],
+    "Rappeler que les Européen·nes votent déjà": ["Europe", "Égalité"],
+    "Une carte des pays européens qui l'ont fait": ["Europe"],
+    "S'entraîner à en parler en porte-à-porte": ["Éducation"],
+    "Une note juridique de deux pages": ["Démocratie", "Éducation"],
+    "La campagne en portugais, en arabe, en turc et en wolof": ["Culture", "Égalité"],
+    "Une exposition « Ici depuis toujours »": ["Culture"],
+    "Inviter des élu·es belges à témoigner": ["Europe"],
+    "Partir de l'exemple des parents d'élèves": ["Éducation", "Égalité"],
+    "Ils et elles votent déjà au travail": ["Travail"],
 }
 
 # Comments on a few ideas, by title, in order; each by another person of the space.
@@ -289,6 +575,9 @@ def load_ideas(*, domain: str, seed: int = 5) -> Summary | None:
                     text=text,
                     now=_at(submitted, days, now),
                 )
+        supports += _group_ideas(
+            boxes["group"], answerers["group"], people, random.Random(seed + 1), start, now, themes
+        )
         _climb_and_merge(boxes, answerers, people, rng, start, now, themes)
         _polls(section_space, group, animatrice, staff, people, rng, now)
         comments = _comments(people, rng, now)
@@ -298,6 +587,44 @@ def load_ideas(*, domain: str, seed: int = 5) -> Summary | None:
         supports=supports,
         comments=comments,
     )
+
+
+def _group_ideas(
+    box: IdeaBox,
+    answerer: User,
+    people: list[User],
+    rng: random.Random,
+    start: datetime,
+    now: datetime,
+    themes: dict[str, Theme],
+) -> int:
+    """The ideas of `GROUP_IDEAS` in the group's box, spread over the demo's
+    days, each by and supported by members who had joined the group before
+    it was submitted; returns the number of supports. Its own `rng`, so the
+    rest of the demo stays as it was."""
+    joined = dict(box.space.memberships.values_list("user_id", "joined_at"))
+    spacing = timedelta(days=72 / len(GROUP_IDEAS))
+    supports = 0
+    for index, (title, description, count, answers) in enumerate(GROUP_IDEAS):
+        submitted = start + spacing * index
+        voters = [p for p in _voters(people, box, rng) if joined[p.pk] <= submitted]
+        author, backers = voters[0], voters[1 : count + 1]
+        idea = idea_submit(
+            author=author,
+            box=box,
+            title=title,
+            description=description,
+            themes=[themes[name] for name in THEMES_OF.get(title, [])],
+            now=submitted,
+        )
+        for n, backer in enumerate(backers):
+            support_add(user=backer, idea=idea, now=_at(submitted, 1 + n * 0.7, now))
+            supports += 1
+        for days, status, text in answers:
+            idea_answer(
+                by=answerer, idea=idea, status=status, text=text, now=_at(submitted, days, now)
+            )
+    return supports
 
 
 def _themes() -> dict[str, Theme]:
