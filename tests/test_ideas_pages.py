@@ -104,6 +104,25 @@ def test_the_report_is_served_in_french_to_french_speakers(client, box):
 # A box ----------------------------------------------------------------------------------
 
 
+def test_a_box_lists_its_overdue_ideas_to_those_who_may_see_its_space_only(
+    client, box, section, charter, section_animator, outsider_animator
+):
+    late = idea_submit(author=section_animator, box=box, title="Des bancs", description="…")
+    long_ago = timezone.now() - timedelta(days=40)
+    for person in people(section, charter, 2):
+        support_add(user=person, idea=late, now=long_ago)
+
+    client.force_login(section_animator)
+    html = client.get(box_url(box)).content.decode()
+    assert "Des bancs" in html
+    assert "waiting for an answer for 30 days" in html
+
+    client.force_login(outsider_animator)
+    response = client.get(box_url(box))
+    assert response.status_code == 200
+    assert "Des bancs" not in response.content.decode()
+
+
 def test_a_box_states_its_rules_and_lists_its_ideas_with_their_supports(client, idea, supporter):
     support_add(user=supporter, idea=idea)
     client.force_login(supporter)

@@ -153,9 +153,15 @@ def _box_page(
     similar: list[Idea] | None = None,
     confirming: bool = False,
 ) -> HttpResponse:
-    the_report = public_report(box_report(box=box), request.user)
-    waiting = {item["idea"].pk: item["days"] for item in the_report["overdue"]}
     can_view = can_view_space(request.user, box.space)
+    # Every overdue idea of a box's report is in the box: seen if its space
+    # is (no query per space, as the platform's report needs).
+    the_report = public_report(
+        box_report(box=box),
+        request.user,
+        may_view=lambda space_id: can_view and space_id == box.space_id,
+    )
+    waiting = {item["idea"].pk: item["days"] for item in the_report["overdue"]}
     theme = _theme_filter(request)
     listed = visible_ideas(request.user, box, theme=theme) if can_view else Idea.objects.none()
     ideas = Paginator(listed, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
