@@ -28,6 +28,7 @@ from membrane.perf.bench.explain import explain_pages
 from membrane.perf.bench.server import children, free_port, rss_mb
 from membrane.perf.bench.targets import (
     BENCH_DOMAIN,
+    _search_word,
     csrf_secret,
     ensure_second_factor,
     pick_targets,
@@ -266,6 +267,20 @@ def test_the_targets_are_the_largest_group_the_longest_thread_and_the_busiest_po
     assert targets.reader_id == section_animator.pk
     assert targets.profile_id == member.pk
     assert targets.search_word == "cyclables"
+
+
+@pytest.mark.django_db
+def test_the_search_word_is_the_title_word_found_in_the_fewest_posts(dataset, member):
+    thread = dataset["thread"]
+    post_create(author=member, thread=thread, body="Des pistes partout, des pistes sûres.")
+    post_create(author=member, thread=thread, body="Les pistes et les cyclables ?")
+    # Both title words are in posts: the rarer one (posts' search keys on
+    # SQLite, full text or search keys on PostgreSQL) is the one searched.
+    assert _search_word("Pistes cyclables") == "cyclables"
+    assert _search_word("Mobilisation pistes") == "pistes"
+    # No title word in any post: the longest; no word of 4 letters: "idée".
+    assert _search_word("Mobilisation générale") == "Mobilisation"
+    assert _search_word("À vos") == "idée"
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -29,6 +30,7 @@ from django.utils import timezone
 from membrane.accounts.models import ProfileVisibility, User
 from membrane.charter.services import current_charter_number
 from membrane.conversations.models import Post, Thread
+from membrane.conversations.search import POSTS, search
 from membrane.conversations.services import thread_create
 from membrane.events.models import Event, Rsvp
 from membrane.events.services import event_create
@@ -174,9 +176,23 @@ def pick_targets() -> Targets:
 
 
 def _search_word(title: str) -> str:
-    """The longest word of the thread's title: a search with real hits."""
-    words = re.findall(r"\w+", title)
-    return max(words, key=len) if words else "idée"
+    """A word of the thread's title (4 letters or more: shorter ones have no
+    trigram) that the search finds in the fewest posts, but in some: a
+    search with hits among threads and among posts, at every scale (at
+    party scale the longest title word, « expérience », was in no post and a
+    tenth of the titles). Without one, the longest word."""
+    words = sorted(set(re.findall(r"\w{4,}", title)), key=lambda w: (-len(w), w))
+    if not words:
+        return "idée"
+    anyone = AnonymousUser()
+    found = {}
+    for word in words:
+        page = search(viewer=anyone, query=word, kinds=(POSTS,))[POSTS]
+        if page.paginator.count:
+            found[word] = page.paginator.count
+    if not found:
+        return words[0]
+    return min(found, key=lambda w: (found[w], words.index(w)))
 
 
 def session_for(user: User) -> str:
