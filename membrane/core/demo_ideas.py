@@ -483,6 +483,15 @@ COMMENTS: dict[str, list[str]] = {
         "On l'a fait à Mérignac l'an dernier : plus de 400 votes en une matinée.",
         "Le kit devrait comprendre un modèle d'affiche et de bulletin, et une urne pliable.",
     ],
+    # The largest group's most discussed idea, still below its threshold.
+    "Recueillir des témoignages de voisin·es": [
+        "Une famille portugaise installée depuis trente ans dans ma rue est d'accord pour "
+        "témoigner.",
+        "Attention au consentement : il faut un petit formulaire pour l'usage des prénoms et "
+        "des photos.",
+        "On pourrait en faire une exposition à la médiathèque du quartier au printemps.",
+        "Je peux enregistrer les témoignages en audio, l'association me prête le matériel.",
+    ],
 }
 
 

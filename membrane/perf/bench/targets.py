@@ -130,10 +130,11 @@ def pick_targets() -> Targets:
     )
     if thread is None or section is None or box is None:
         raise LookupError("The dataset needs a public thread, a section and an idea box.")
-    # The most commented idea (a dataset without comments: the most supported).
+    # The box's most commented idea (without comments: the most supported):
+    # its page offers the reader, the box's animator at both scales (the
+    # largest group's), the same answering tools.
     idea = (
-        Idea.objects.filter(visible, box__space__in=public_spaces)
-        .exclude(box__space__name=BENCH_GROUP_NAME)
+        Idea.objects.filter(visible, box=box)
         .annotate(n=Count("thread__posts", distinct=True), s=Count("supports", distinct=True))
         .order_by("-n", "-s", "pk")
         .first()
