@@ -178,10 +178,9 @@ def pick_targets() -> Targets:
 
 def _search_word(title: str) -> str:
     """A word of the thread's title (4 letters or more: shorter ones have no
-    trigram) that the search finds in the fewest posts, but in some: a
-    search with hits among threads and among posts, at every scale (at
-    party scale the longest title word, « expérience », was in no post and a
-    tenth of the titles). Without one, the longest word."""
+    trigram) that the search finds in the fewest posts, but in some: hits
+    among threads and among posts, where the texts share words. Without one,
+    the longest word (the party dataset's titles and replies share none)."""
     words = sorted(set(re.findall(r"\w{4,}", title)), key=lambda w: (-len(w), w))
     if not words:
         return "idée"
