@@ -4,6 +4,7 @@ JavaScript), opening a box, and an idea with its path, answers, supports and
 the accountable people's forms; refusals say why with a 4xx; query counts do
 not grow with the number of ideas, supports or steps."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from membrane.ideas.models import Idea, IdeaBox, Status, Support
+from membrane.ideas.selectors import MERGE_CANDIDATES
 from membrane.ideas.services import (
     box_open,
     idea_answer,
@@ -310,6 +312,41 @@ def test_a_merge_into_itself_is_refused(client, idea, section_animator):
     client.force_login(section_animator)
     response = client.post(f"{idea_url(idea)}fusionner/", {"into": idea.pk, "text": ""})
     assert response.status_code == 400
+
+
+def test_the_merge_form_offers_the_closest_ideas_first_and_accepts_any_of_the_box(
+    client, idea, box, section_animator
+):
+    others = [
+        idea_submit(author=section_animator, box=box, title=f"Idée n° {n}", description="…")
+        for n in range(MERGE_CANDIDATES + 5)
+    ]
+    twin = idea_submit(
+        author=section_animator, box=box, title="Composteur de quartier", description="…"
+    )
+    client.force_login(section_animator)
+
+    html = client.get(idea_url(idea)).content.decode()
+    options = re.findall(r'<option value="(\d+)"', html)
+    assert len(options) == MERGE_CANDIDATES
+    assert options[0] == str(twin.pk)  # shares "composteur" and "quartier"
+    oldest = others[0]
+    assert str(oldest.pk) not in options
+
+    # An idea the list did not offer is still accepted (by its number).
+    response = client.post(f"{idea_url(idea)}fusionner/", {"into": oldest.pk, "text": ""})
+    assert response.status_code == 302
+    assert Idea.objects.get(pk=idea.pk).merged_into_id == oldest.pk
+
+
+def test_the_idea_page_makes_as_many_queries_for_a_box_of_3_ideas_as_of_30(
+    client, idea, box, section_animator
+):
+    client.force_login(section_animator)
+    few = count_queries(client, idea_url(idea))
+    for n in range(27):
+        idea_submit(author=section_animator, box=box, title=f"Idée n° {n}", description="…")
+    assert count_queries(client, idea_url(idea)) == few
 
 
 def test_a_retained_idea_is_sent_up_and_shows_both_steps(client, idea, upper_box, section_animator):

@@ -18,6 +18,7 @@ from membrane.ideas.models import (
     Status,
     Theme,
 )
+from membrane.ideas.selectors import merge_candidates
 
 
 class ThemesField(forms.ModelMultipleChoiceField):
@@ -128,9 +129,17 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, idea: Idea, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = (  # type: ignore[attr-defined]
+        into = self.fields["into"]
+        # Any other idea of the box is accepted; the list offers the closest
+        # ones (not a box's thousands of ideas in one list).
+        into.queryset = (  # type: ignore[attr-defined]
             Idea.objects.filter(box_id=idea.box_id)
             .exclude(pk=idea.pk)
             .exclude(status=Status.MERGED)
-            .order_by("title")
         )
+        offered = merge_candidates(idea)
+        chosen = self.data.get(self.add_prefix("into")) if self.is_bound else None
+        if chosen and chosen.isdigit() and all(str(c.pk) != chosen for c in offered):
+            # What the person chose stays chosen when the form comes back.
+            offered += list(into.queryset.filter(pk=int(chosen)))  # type: ignore[attr-defined]
+        into.choices = [("", "---------")] + [(c.pk, c.title) for c in offered]  # type: ignore[attr-defined]

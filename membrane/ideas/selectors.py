@@ -145,6 +145,28 @@ def similar_ideas(*, box: IdeaBox, title: str, limit: int = 5) -> list[Idea]:
     return [idea for _score, idea in scored[:limit]]
 
 
+# A box may hold thousands of ideas: the merge form offers these many.
+MERGE_CANDIDATES = 20
+
+
+def merge_candidates(idea: Idea, *, limit: int = MERGE_CANDIDATES) -> list[Idea]:
+    """The ideas of the box the idea may be merged into that the form
+    offers: those sharing the most significant words of its title (4
+    letters or more), then the newest. One query, whatever the box's size."""
+    words = [w for w in normalize_for_search(idea.title).split() if len(w) >= 4][:8]
+    shared: Any = Value(0)
+    for word in words:
+        shared = shared + Case(When(search_key__contains=word, then=1), default=0)
+    return list(
+        Idea.objects.filter(box_id=idea.box_id)
+        .exclude(pk=idea.pk)
+        .exclude(status=Status.MERGED)
+        .annotate(shared=ExpressionWrapper(shared, output_field=IntegerField()))
+        .only("pk", "title")
+        .order_by("-shared", "-created_at", "-pk")[:limit]
+    )
+
+
 def due_at(step: Step, box: IdeaBox) -> datetime | None:
     """When an answer is owed at this step: the box's delay after the
     threshold was reached (None while it is not)."""
