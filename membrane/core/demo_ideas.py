@@ -483,7 +483,8 @@ COMMENTS: dict[str, list[str]] = {
         "On l'a fait à Mérignac l'an dernier : plus de 400 votes en une matinée.",
         "Le kit devrait comprendre un modèle d'affiche et de bulletin, et une urne pliable.",
     ],
-    # The largest group's most discussed idea, still below its threshold.
+    # The largest group's most discussed idea, still below its threshold:
+    # more than a page of comments, as a lively box's favourite has.
     "Recueillir des témoignages de voisin·es": [
         "Une famille portugaise installée depuis trente ans dans ma rue est d'accord pour "
         "témoigner.",
@@ -491,6 +492,39 @@ COMMENTS: dict[str, list[str]] = {
         "des photos.",
         "On pourrait en faire une exposition à la médiathèque du quartier au printemps.",
         "Je peux enregistrer les témoignages en audio, l'association me prête le matériel.",
+        "La présidente du club de foot de Bacalan est marocaine, elle entraîne nos enfants "
+        "depuis quinze ans : je lui demande.",
+        "Pensons aux personnes âgées : beaucoup sont arrivées dans les années soixante et "
+        "n'ont jamais voté ici.",
+        "Un format court, deux minutes par personne, se partage mieux sur les réseaux.",
+        "Il faudrait aussi des témoignages de Français·es qui soutiennent la mesure, pour "
+        "montrer que ça concerne tout le monde.",
+        "Au conseil d'école de mon fils, deux parents élus ne peuvent pas voter aux "
+        "municipales. Ils accepteraient d'en parler.",
+        "Qui s'occupe de la relecture ? Il faut éviter qu'un propos soit déformé au montage.",
+        "Je traduis volontiers en espagnol et en portugais.",
+        "Et en arabe ? Ma voisine pourrait aider, elle est interprète.",
+        "On pourrait faire une carte des témoignages par quartier, ça parle aux élu·es.",
+        "Les commerçant·es du marché des Capucins sont nombreux à être concernés.",
+        "Attention à la sécurité de certaines personnes : proposer l'anonymat quand il le faut.",
+        "Je propose une première séance d'enregistrement le samedi 14 au local.",
+        "Le local n'est pas accessible en fauteuil : prévoyons la salle de la maison de quartier.",
+        "J'ai réservé la maison de quartier de 10 h à 13 h, c'est gratuit pour les associations.",
+        "Faut-il un modèle de questions ? Je peux en rédiger une dizaine.",
+        "Oui, mais courtes : depuis quand vivez-vous ici, que faites-vous pour la commune, "
+        "pourquoi voter changerait les choses.",
+        "Un étudiant en journalisme de l'IJBA m'a proposé de filmer bénévolement.",
+        "Super. Demandons-lui un montage sous-titré, beaucoup regardent sans le son.",
+        "Le journal de quartier serait prêt à publier trois portraits par numéro.",
+        "Je connais un couple sénégalais qui tient la boulangerie depuis 2004 : ils sont partants.",
+        "Pensons aux jeunes nés ici de parents étrangers, leur regard est précieux aussi.",
+        "Et aux Européen·nes qui votent déjà : leur témoignage montre que ça marche.",
+        "Il faudrait soutenir l'idée pour qu'elle passe le seuil, on y est presque.",
+        "J'ai soutenu, et j'en ai parlé à la réunion de section de Bordeaux-Centre.",
+        "La fédération pourrait reprendre les portraits pour la campagne nationale.",
+        "Prévoyons une soirée de projection avec les personnes filmées, c'est important "
+        "qu'elles se voient.",
+        "Je m'occupe du goûter pour la soirée de projection !",
     ],
 }
 
@@ -657,7 +691,8 @@ def _comments(people: list[User], rng: random.Random, now: datetime) -> int:
                 post, _created = idea_comment(author=author, idea=idea, body=text)
             except ModerationError:
                 continue  # a person muted by the demo's moderation: someone else speaks
-            at = _at(at, 1.5 + rng.random() * 2, now)
+            # A long discussion comes in a burst: its gaps are shorter.
+            at = _at(at, (1.5 + rng.random() * 2) * min(1, 6 / len(texts)), now)
             # Never before the commenter joined (the thread's checks say so).
             at = min(max(at, author.date_joined + timedelta(hours=1)), now)
             Post.objects.filter(pk=post.pk).update(created_at=at)
