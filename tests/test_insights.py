@@ -446,3 +446,15 @@ def test_a_chart_opened_on_its_own_may_use_only_its_inline_styles(client, group_
     assert "default-src 'none'" in policy
     assert "style-src 'unsafe-inline'" in policy
     assert "script-src" not in policy
+
+
+def test_a_share_is_shown_rounded_not_cut():
+    from django.utils import translation
+
+    from membrane.insights.templatetags.insights_tags import percent
+
+    with translation.override("en"):
+        assert percent(101 / 196) == "52%"  # 51.53 %: Django's number_format alone cuts to 51
+        assert percent(0.634) == "63%"
+        assert percent(0.6347, 1) == "63.5%"
+        assert percent(None) == "—"

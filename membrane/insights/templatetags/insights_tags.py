@@ -15,7 +15,9 @@ def percent(value: float | None, digits: int = 0) -> str:
     """0.634 → "63 %" (French spacing comes from the translation)."""
     if value is None:
         return "—"
-    return _("%(value)s%%") % {"value": number_format(value * 100, decimal_pos=digits)}
+    # Rounded here: number_format cuts the decimals (51.53 would show 51).
+    shown = round(value * 100, digits)
+    return _("%(value)s%%") % {"value": number_format(shown, decimal_pos=digits)}
 
 
 @register.filter
