@@ -30,7 +30,7 @@ from membrane.ideas.services import (
     support_add,
 )
 from membrane.moderation.services import ModerationError
-from membrane.spaces.models import Space
+from membrane.spaces.models import Membership, Space
 from membrane.territory.models import Animator
 
 SECTION = "Section de Bordeaux-Centre"
@@ -685,6 +685,9 @@ def _comments(people: list[User], rng: random.Random, now: datetime) -> int:
     for title, texts in COMMENTS.items():
         idea = Idea.objects.select_related("box__space__unit").get(title=title)
         authors = [p for p in _voters(people, idea.box, rng) if p.pk != idea.author_id]
+        joined = dict(
+            Membership.objects.filter(space=idea.box.space).values_list("user_id", "joined_at")
+        )
         at = idea.created_at
         for text, author in zip(texts, authors, strict=False):
             try:
@@ -693,8 +696,10 @@ def _comments(people: list[User], rng: random.Random, now: datetime) -> int:
                 continue  # a person muted by the demo's moderation: someone else speaks
             # A long discussion comes in a burst: its gaps are shorter.
             at = _at(at, (1.5 + rng.random() * 2) * min(1, 6 / len(texts)), now)
-            # Never before the commenter joined (the thread's checks say so).
-            at = min(max(at, author.date_joined + timedelta(hours=1)), now)
+            # Never before the commenter joined the platform, or the group
+            # (the thread's checks say so).
+            came = max(author.date_joined, joined.get(author.pk, author.date_joined))
+            at = min(max(at, came + timedelta(hours=1)), now)
             Post.objects.filter(pk=post.pk).update(created_at=at)
             written += 1
         if idea.thread is not None:
