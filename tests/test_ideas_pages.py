@@ -55,6 +55,15 @@ def people(section, charter, n):
     ]
 
 
+def overdue_idea(box, author, section, charter):
+    """ "Des bancs", over the box's threshold 40 days ago: its answer is late."""
+    late = idea_submit(author=author, box=box, title="Des bancs", description="…")
+    long_ago = timezone.now() - timedelta(days=40)
+    for person in people(section, charter, 2):
+        support_add(user=person, idea=late, now=long_ago)
+    return late
+
+
 def count_queries(client, url):
     client.get(url)  # warm the caches (session, charter)
     with CaptureQueriesContext(connection) as context:
@@ -69,10 +78,7 @@ def count_queries(client, url):
 def test_the_overall_report_lists_retained_ideas_and_overdue_ones(
     client, idea, box, section, charter, section_animator
 ):
-    late = idea_submit(author=section_animator, box=box, title="Des bancs", description="…")
-    long_ago = timezone.now() - timedelta(days=40)
-    for person in people(section, charter, 2):
-        support_add(user=person, idea=late, now=long_ago)
+    overdue_idea(box, section_animator, section, charter)
     idea_answer(by=section_animator, idea=idea, status=Status.RETAINED, text="Oui !")
     client.force_login(section_animator)
 
@@ -109,10 +115,7 @@ def test_the_report_is_served_in_french_to_french_speakers(client, box):
 def test_a_box_lists_its_overdue_ideas_to_those_who_may_see_its_space_only(
     client, box, section, charter, section_animator, outsider_animator
 ):
-    late = idea_submit(author=section_animator, box=box, title="Des bancs", description="…")
-    long_ago = timezone.now() - timedelta(days=40)
-    for person in people(section, charter, 2):
-        support_add(user=person, idea=late, now=long_ago)
+    overdue_idea(box, section_animator, section, charter)
 
     client.force_login(section_animator)
     html = client.get(box_url(box)).content.decode()

@@ -599,25 +599,18 @@ def load_ideas(*, domain: str, seed: int = 5) -> Summary | None:
             voters = _voters(people, box, rng)
             author, backers = voters[0], voters[1 : count + 1]
             submitted = start + timedelta(days=3 * index)
-            idea = idea_submit(
-                author=author,
-                box=box,
-                title=title,
-                description=description,
-                themes=[themes[name] for name in THEMES_OF.get(title, [])],
-                now=submitted,
+            supports += _idea_with_supports_and_answers(
+                box,
+                author,
+                backers,
+                answerers[where],
+                title,
+                description,
+                answers,
+                submitted=submitted,
+                now=now,
+                themes=themes,
             )
-            for n, backer in enumerate(backers):
-                support_add(user=backer, idea=idea, now=_at(submitted, 1 + n * 0.7, now))
-                supports += 1
-            for days, status, text in answers:
-                idea_answer(
-                    by=answerers[where],
-                    idea=idea,
-                    status=status,
-                    text=text,
-                    now=_at(submitted, days, now),
-                )
         supports += _group_ideas(
             boxes["group"], answerers["group"], people, random.Random(seed + 1), start, now, themes
         )
@@ -652,22 +645,49 @@ def _group_ideas(
         submitted = start + spacing * index
         voters = [p for p in _voters(people, box, rng) if joined[p.pk] <= submitted]
         author, backers = voters[0], voters[1 : count + 1]
-        idea = idea_submit(
-            author=author,
-            box=box,
-            title=title,
-            description=description,
-            themes=[themes[name] for name in THEMES_OF.get(title, [])],
-            now=submitted,
+        supports += _idea_with_supports_and_answers(
+            box,
+            author,
+            backers,
+            answerer,
+            title,
+            description,
+            answers,
+            submitted=submitted,
+            now=now,
+            themes=themes,
         )
-        for n, backer in enumerate(backers):
-            support_add(user=backer, idea=idea, now=_at(submitted, 1 + n * 0.7, now))
-            supports += 1
-        for days, status, text in answers:
-            idea_answer(
-                by=answerer, idea=idea, status=status, text=text, now=_at(submitted, days, now)
-            )
     return supports
+
+
+def _idea_with_supports_and_answers(
+    box: IdeaBox,
+    author: User,
+    backers: list[User],
+    answerer: User,
+    title: str,
+    description: str,
+    answers: list[tuple[int, str, str]],
+    *,
+    submitted: datetime,
+    now: datetime,
+    themes: dict[str, Theme],
+) -> int:
+    """One idea submitted at `submitted`, its backers' supports a few hours
+    apart, its answers on their days; returns the number of supports."""
+    idea = idea_submit(
+        author=author,
+        box=box,
+        title=title,
+        description=description,
+        themes=[themes[name] for name in THEMES_OF.get(title, [])],
+        now=submitted,
+    )
+    for n, backer in enumerate(backers):
+        support_add(user=backer, idea=idea, now=_at(submitted, 1 + n * 0.7, now))
+    for days, status, text in answers:
+        idea_answer(by=answerer, idea=idea, status=status, text=text, now=_at(submitted, days, now))
+    return len(backers)
 
 
 def _themes() -> dict[str, Theme]:

@@ -1,5 +1,6 @@
 """Forms of the idea pages; the API cleans its input with the same fields."""
 
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -137,9 +138,15 @@ class MergeForm(forms.Form):
             .exclude(pk=idea.pk)
             .exclude(status=Status.MERGED)
         )
-        offered = merge_candidates(idea)
-        chosen = self.data.get(self.add_prefix("into")) if self.is_bound else None
-        if chosen and chosen.isdigit() and all(str(c.pk) != chosen for c in offered):
-            # What the person chose stays chosen when the form comes back.
-            offered += list(into.queryset.filter(pk=int(chosen)))  # type: ignore[attr-defined]
-        into.choices = [("", "---------")] + [(c.pk, c.title) for c in offered]  # type: ignore[attr-defined]
+        chosen = str(self.data.get(self.add_prefix("into")) or "") if self.is_bound else ""
+
+        @cache  # the widget may read its choices more than once
+        def offered() -> list[tuple[Any, str]]:
+            ideas = merge_candidates(idea)
+            if chosen and chosen.isdigit() and all(str(c.pk) != chosen for c in ideas):
+                # What the person chose stays chosen when the form comes back.
+                ideas += list(into.queryset.filter(pk=int(chosen)))  # type: ignore[attr-defined]
+            return [("", "---------")] + [(c.pk, c.title) for c in ideas]
+
+        # Read when the list is shown only: a valid merge needs no candidates.
+        into.choices = offered  # type: ignore[attr-defined]

@@ -192,7 +192,7 @@ def _search_word(title: str) -> str:
             found[word] = page.paginator.count
     if not found:
         return words[0]
-    return min(found, key=lambda w: (found[w], words.index(w)))
+    return min(found, key=found.__getitem__)  # on a tie, the longer (found in that order)
 
 
 def session_for(user: User) -> str:
